@@ -27,6 +27,9 @@ class Column:
     nullable: bool
     references: str | None  # table whose id this column holds
     description: str
+    # Path of the outermost nullable object the column was flattened from (a claim's "said"):
+    # when all its columns are empty the object is null, not an object of nulls.
+    optional_object: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,23 +108,24 @@ def _unwrap(schemas: SchemaSet, node: dict[str, Any], base: str) -> tuple[dict[s
 
 
 def _columns(schemas: SchemaSet, obj: dict[str, Any], base: str, prefix: str, path: tuple[str, ...],
-             nullable_parent: bool, record_type: str, children: list[Table]) -> list[Column]:
+             optional: tuple[str, ...] | None, record_type: str, children: list[Table]) -> list[Column]:
     columns: list[Column] = []
     for prop, raw in obj["properties"].items():
-        node, file, nullable, is_pointer = _unwrap(schemas, raw, base)
-        nullable = nullable or nullable_parent
+        node, file, own_nullable, is_pointer = _unwrap(schemas, raw, base)
+        nullable = own_nullable or optional is not None
         name = prefix + prop
         description = raw.get("description") or node.get("description", "")
         if is_pointer:
-            columns.append(Column(name, path + (prop,), "pointer", node, nullable, "pointers", description))
+            columns.append(Column(name, path + (prop,), "pointer", node, nullable, "pointers", description, optional))
         elif node.get("type") == "object":
-            columns += _columns(schemas, node, file, name + "_", path + (prop,), nullable, record_type, children)
+            inner = optional or (path + (prop,) if own_nullable else None)
+            columns += _columns(schemas, node, file, name + "_", path + (prop,), inner, record_type, children)
         elif node.get("type") == "array":
             if path:
                 raise ValueError(f"{record_type}.{name}: arrays are only allowed at the top of a record")
             children.append(_child_table(schemas, node, file, prop, record_type, description))
         else:
-            columns.append(Column(name, path + (prop,), "value", node, nullable, node.get("x-references"), description))
+            columns.append(Column(name, path + (prop,), "value", node, nullable, node.get("x-references"), description, optional))
     return columns
 
 
@@ -139,7 +143,7 @@ def _child_table(schemas: SchemaSet, array: dict[str, Any], base: str, prop: str
         kind, cols = "pointer", [Column("pointer", (), "pointer", item, False, "pointers", "The pointer.")]
     elif item.get("type") == "object":
         nested: list[Table] = []
-        kind, cols = "object", _columns(schemas, item, file, "", (), False, record_type, nested)
+        kind, cols = "object", _columns(schemas, item, file, "", (), None, record_type, nested)
         if nested:
             raise ValueError(f"{record_type}.{prop}: arrays inside array items are not supported")
     else:
@@ -157,7 +161,7 @@ def build_layout(schemas: SchemaSet | None = None) -> Layout:
     for record_type in RECORD_TYPES:
         schema = schemas.record_schema(record_type)
         children: list[Table] = []
-        columns = _columns(schemas, schema, f"{record_type}.schema.json", "", (), False, record_type, children)
+        columns = _columns(schemas, schema, f"{record_type}.schema.json", "", (), None, record_type, children)
         table = Table(schema["x-table"], record_type, None, "record", tuple(columns), schema["description"])
         root[record_type] = table
         tables += [table, *children]

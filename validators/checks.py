@@ -1,0 +1,305 @@
+"""What frictionless cannot check: pointers against their source texts, boilerplate, date
+and count order, ids across tables, and every record carrying a pointer.
+
+Each check is a function of the assembled package returning problems; CHECKS lists them in
+the order they run. Check names are stable: they appear in reports and in CI logs.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .csvio import CsvTable
+from .layout import Layout
+from .problems import Problem
+from .records import Assembled
+
+SOURCES_FOLDER = "sources"
+
+
+@dataclass
+class Package:
+    """What the checks look at: the package folder, its tables and its assembled records."""
+
+    root: Path
+    layout: Layout
+    tables: dict[str, CsvTable]
+    records: dict[str, list[Assembled]]
+    texts: dict[str, str] = field(default_factory=dict)  # source id -> text, for sources that verified
+
+    def problem(self, origin, check: str, message: str, **kw) -> Problem:
+        file, line, column = origin
+        table = self.tables.get(file.removesuffix(".csv"))
+        number = table.column_number(column) if table else None
+        return Problem(file, check, message, line=line, column=number, field=column, **kw)
+
+
+def _span(p: dict[str, Any]) -> str:
+    return f"{p.get('start')}-{p.get('end')}"
+
+
+def safe_source_path(root: Path, relative: str) -> tuple[Path | None, str | None]:
+    """The file a source path names, or why it may not be opened.
+
+    A source must be a regular file inside the package's sources/ folder: no absolute path,
+    no '..', and no symbolic link leading out of it.
+    """
+    if not isinstance(relative, str) or not relative:
+        return None, "the path is empty"
+    if relative.startswith(("/", "\\")) or os.path.isabs(relative) or (len(relative) > 1 and relative[1] == ":"):
+        return None, f"the path {relative!r} is absolute; it must be relative to the package, inside {SOURCES_FOLDER}/"
+    parts = relative.replace("\\", "/").split("/")
+    if ".." in parts:
+        return None, f"the path {relative!r} contains '..'; it must stay inside {SOURCES_FOLDER}/"
+    if parts[0] != SOURCES_FOLDER:
+        return None, f"the path {relative!r} is not inside {SOURCES_FOLDER}/"
+    folder = (root / SOURCES_FOLDER).resolve()
+    target = root / relative
+    resolved = target.resolve()
+    if folder not in resolved.parents:
+        return None, f"the path {relative!r} leads out of {SOURCES_FOLDER}/ (through a symbolic link)"
+    if not resolved.is_file():
+        return None, f"the file {relative!r} does not exist"
+    return resolved, None
+
+
+def check_sources(pkg: Package) -> Iterator[Problem]:
+    for src in pkg.records.get("source", []):
+        rec = src.record
+        path, why = safe_source_path(pkg.root, rec.get("path"))
+        if path is None:
+            check = "source-missing" if why and why.endswith("does not exist") else "source-path"
+            yield pkg.problem(src.origin_of(("path",)), check, f"source {rec.get('id')}: {why}")
+            continue
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if rec.get("sha256") != sha:
+            yield pkg.problem(src.origin_of(("sha256",)), "source-hash",
+                              f"source {rec.get('id')}: the text of {rec.get('path')} is not the one that was hashed; "
+                              "its pointers were not checked", expected=str(rec.get("sha256")), found=sha,
+                              fix="if the text was re-captured on purpose, run 'claimtrail fix' to update hash, bytes and length, then re-check every pointer")
+            continue
+        if rec.get("bytes") != len(data):
+            yield pkg.problem(src.origin_of(("bytes",)), "source-bytes", f"source {rec.get('id')}: size differs",
+                              expected=str(rec.get("bytes")), found=str(len(data)))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield pkg.problem(src.origin_of(("path",)), "source-encoding", f"source {rec.get('id')}: not UTF-8 ({e.reason} at byte {e.start})")
+            continue
+        if rec.get("length") != len(text):
+            yield pkg.problem(src.origin_of(("length",)), "source-length",
+                              f"source {rec.get('id')}: length in code points differs",
+                              expected=str(rec.get("length")), found=str(len(text)))
+            continue
+        pkg.texts[rec["id"]] = text
+        for i, span in enumerate(rec.get("boilerplate") or []):
+            s, e = span.get("start"), span.get("end")
+            if isinstance(s, int) and isinstance(e, int) and not 0 <= s < e <= len(text):
+                yield pkg.problem(src.origin_of(("boilerplate", i, "start")), "boilerplate-range",
+                                  f"source {rec['id']}: boilerplate span {s}-{e} is outside 0-{len(text)} or empty")
+
+
+def _near_misses(text: str, quote: str) -> str | None:
+    """Say why a quote that does not occur nearly occurs: normalisation, quotes, dashes, spaces."""
+    folds = {
+        "Unicode normalisation (NFC/NFD)": lambda s: unicodedata.normalize("NFC", s),
+        "straight vs curly quotes, dashes or no-break spaces": lambda s: s.translate(_TYPOGRAPHY),
+        "letter case": str.casefold,
+    }
+    for label, fold in folds.items():
+        folded_quote = fold(quote)
+        folded_text = fold(text)
+        if len(folded_text) == len(text) and folded_quote in folded_text:
+            at = folded_text.index(folded_quote)
+            if len(fold(quote)) == len(quote):
+                return f"it differs only in {label} from the text at {at}-{at + len(quote)}: {text[at:at + len(quote)]!r}"
+        if folded_quote in folded_text:
+            return f"it differs only in {label} from a span of the text"
+    return None
+
+
+_TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
+
+
+def check_pointers(pkg: Package) -> Iterator[Problem]:
+    for ptr in pkg.records.get("pointer", []):
+        p = ptr.record
+        text = pkg.texts.get(p.get("source"))
+        start, end, quote = p.get("start"), p.get("end"), p.get("quote")
+        if text is None or not all(isinstance(v, int) for v in (start, end)) or not isinstance(quote, str):
+            continue  # an unverified source, or a cell the table checks already reject
+        if not 0 <= start < end <= len(text):
+            yield pkg.problem(ptr.origin_of(("start",)), "pointer-range",
+                              f"pointer {p.get('id')}: span {start}-{end} is not within 0 <= start < end <= {len(text)} of {p['source']}",
+                              expected=f"0 <= start < end <= {len(text)}", found=f"{start}-{end}", fix=_where(text, quote))
+            continue
+        actual = text[start:end]
+        if actual != quote:
+            hint = _where(text, quote) or _near_misses(text, quote)
+            yield pkg.problem(ptr.origin_of(("quote",)), "pointer-quote",
+                              f"pointer {p.get('id')}: the text at {start}-{end} of {p['source']} is not the quote",
+                              expected=quote, found=actual, fix=hint)
+            continue
+        prefix, suffix = p.get("prefix"), p.get("suffix")
+        if isinstance(prefix, str) and text[max(0, start - len(prefix)):start] != prefix:
+            yield pkg.problem(ptr.origin_of(("prefix",)), "pointer-prefix", f"pointer {p.get('id')}: the prefix does not precede the span",
+                              expected=prefix, found=text[max(0, start - len(prefix)):start])
+        if isinstance(suffix, str) and text[end:end + len(suffix)] != suffix:
+            yield pkg.problem(ptr.origin_of(("suffix",)), "pointer-suffix", f"pointer {p.get('id')}: the suffix does not follow the span",
+                              expected=suffix, found=text[end:end + len(suffix)])
+
+
+def _where(text: str, quote: str) -> str | None:
+    if not quote:
+        return None
+    hits, at = [], text.find(quote)
+    while at != -1 and len(hits) < 5:
+        hits.append(f"{at}-{at + len(quote)}")
+        at = text.find(quote, at + 1)
+    if not hits:
+        return None
+    return ("this quote occurs at " if len(hits) == 1 else "this quote occurs at each of ") + ", ".join(hits)
+
+
+def _content_pointers(pkg: Package) -> Iterator[tuple[Assembled, tuple, dict]]:
+    """Every pointer embedded in a content record (all but sources), with where it sits."""
+    for record_type, items in pkg.records.items():
+        if record_type in ("source", "pointer"):
+            continue
+        for item in items:
+            yield from ((item, path, p) for path, p in _walk_pointers(item.record, ()))
+
+
+def _walk_pointers(node, path) -> Iterator[tuple[tuple, dict]]:
+    if isinstance(node, dict):
+        if {"source", "start", "end", "quote"} <= node.keys() and "id" in node:
+            yield path, node
+            return
+        for k, v in node.items():
+            yield from _walk_pointers(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk_pointers(v, path + (i,))
+
+
+def check_boilerplate(pkg: Package) -> Iterator[Problem]:
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for src in pkg.records.get("source", []):
+        for span in src.record.get("boilerplate") or []:
+            if isinstance(span.get("start"), int) and isinstance(span.get("end"), int):
+                spans[src.record.get("id")].append((span["start"], span["end"], str(span.get("kind"))))
+    reported: set[str] = set()
+    for item, path, p in _content_pointers(pkg):
+        s, e = p.get("start"), p.get("end")
+        if p.get("id") in reported or not isinstance(s, int) or not isinstance(e, int):
+            continue
+        for bs, be, kind in spans.get(p.get("source"), ()):
+            if s < be and bs < e:
+                reported.add(p["id"])
+                yield pkg.problem(item.origin_of(path), "pointer-in-boilerplate",
+                                  f"pointer {p['id']} ({_span(p)}) overlaps the {kind} span {bs}-{be} of {p['source']}: "
+                                  "content records may not point into boilerplate")
+                break
+
+
+def _date_reports(node, path) -> Iterator[tuple[tuple, dict]]:
+    if isinstance(node, dict):
+        if {"earliest", "latest", "precision", "basis"} <= node.keys():
+            yield path, node
+        for k, v in node.items():
+            if k != "pointer":
+                yield from _date_reports(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _date_reports(v, path + (i,))
+
+
+def check_dates(pkg: Package) -> Iterator[Problem]:
+    for record_type, items in pkg.records.items():
+        for item in items:
+            for path, d in _date_reports(item.record, ()):
+                rid = item.record.get("id")
+                earliest, latest = d.get("earliest"), d.get("latest")
+                if isinstance(earliest, str) and isinstance(latest, str) and earliest > latest:
+                    yield pkg.problem(item.origin_of(path + ("earliest",)), "date-order",
+                                      f"{record_type} {rid}: earliest date {earliest} is after latest {latest}",
+                                      expected=f"earliest <= {latest}", found=earliest)
+                if d.get("precision") == "day" and earliest != latest:
+                    yield pkg.problem(item.origin_of(path + ("latest",)), "date-precision",
+                                      f"{record_type} {rid}: a day-precise date has earliest {earliest} and latest {latest}",
+                                      expected="earliest = latest", found=f"{earliest} / {latest}")
+                if d.get("basis") not in ("unknown", None) and d.get("pointer") is None:
+                    yield pkg.problem(item.origin_of(path + ("pointer",)), "date-pointer",
+                                      f"{record_type} {rid}: a date resolved as {d.get('basis')} needs the pointer it rests on")
+
+
+def check_casualties(pkg: Package) -> Iterator[Problem]:
+    for item in pkg.records.get("event", []):
+        for i, c in enumerate(item.record.get("casualties") or []):
+            values = [(k, c.get(k)) for k in ("low", "best", "high") if isinstance(c.get(k), int)]
+            for (k1, v1), (k2, v2) in zip(values, values[1:]):
+                if v1 > v2:
+                    yield pkg.problem(item.origin_of(("casualties", i, k1)), "casualty-order",
+                                      f"event {item.record.get('id')}: casualties {k1} {v1} is greater than {k2} {v2}",
+                                      expected="low <= best <= high", found=f"{k1}={v1}, {k2}={v2}")
+            if c.get("status") != "reported" and values:
+                yield pkg.problem(item.origin_of(("casualties", i, "status")), "casualty-status",
+                                  f"event {item.record.get('id')}: a casualty figure is given but the status is {c.get('status')}")
+
+
+def check_ids(pkg: Package) -> Iterator[Problem]:
+    # Within one table the primary key check reports duplicates; this one looks across tables.
+    owner: dict[str, str] = {}
+    for record_type, items in pkg.records.items():
+        for item in items:
+            rid = item.record.get("id")
+            if not isinstance(rid, str):
+                continue
+            first = owner.setdefault(rid, record_type)
+            if first != record_type:
+                yield pkg.problem(item.origin_of(("id",)), "duplicate-id",
+                                  f"id {rid} is used by a {first} and a {record_type}; ids are unique across the package")
+
+
+POINTER_PROPERTIES = {"event": "pointers", "actor": "names", "claim": "attributions"}
+
+
+def check_record_pointers(pkg: Package) -> Iterator[Problem]:
+    for record_type, prop in POINTER_PROPERTIES.items():
+        for item in pkg.records.get(record_type, []):
+            if not item.record.get(prop):
+                table = pkg.layout.root[record_type].name
+                child = next(c.name for c in pkg.layout.children(record_type) if c.prop == prop)
+                yield pkg.problem(item.origin_of(()), "record-without-pointer",
+                                  f"{record_type} {item.record.get('id')} has no pointer: add a row to {child}.csv",
+                                  fix=f"every {record_type} in {table}.csv needs at least one row in {child}.csv")
+
+
+def check_order(pkg: Package) -> Iterator[Problem]:
+    """ord numbers items 1, 2, 3 ... within each parent, so that order survives a round trip."""
+    for spec in pkg.layout.tables:
+        if spec.prop is None or spec.name not in pkg.tables:
+            continue
+        table = pkg.tables[spec.name]
+        by_parent: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i, row in enumerate(table.rows):
+            o = row.get("ord", "")
+            if o.isdigit():
+                by_parent[row.get(spec.record_type, "")].append((int(o), table.lines[i + 1]))
+        for parent, ords in by_parent.items():
+            got = sorted(o for o, _ in ords)
+            if got != list(range(1, len(got) + 1)):
+                line = min(ln for _, ln in ords)
+                yield Problem(table.name, "ord-sequence", f"{spec.record_type} {parent}: ord values {got} are not 1..{len(got)}",
+                              line=line, column=table.column_number("ord"), field="ord",
+                              expected=", ".join(map(str, range(1, len(got) + 1))), found=", ".join(map(str, got)))
+
+
+CHECKS = (check_sources, check_pointers, check_boilerplate, check_dates, check_casualties, check_ids,
+          check_record_pointers, check_order)

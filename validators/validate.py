@@ -1,0 +1,189 @@
+"""``claimtrail validate``: the four steps, in order.
+
+1. the descriptor: strict JSON, a Data Package, resource names and paths sound, table
+   schemas equal to those derived from the JSON Schemas;
+2. frictionless validation of every table (types, constraints, primary and foreign keys);
+3. JSON Schema validation of every record assembled from the tables;
+4. the checks frictionless cannot make (checks.py).
+
+Validation only reads: nothing under the package folder is written.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import checks
+from .csvio import CsvTable, decode, read_csv
+from .descriptor import DESCRIPTOR, PACKAGE_PROFILE, table_schema
+from .jsonload import StrictJSONError, loads
+from .layout import Layout, build_layout
+from .problems import Problem, Report
+from .records import assemble
+from .schemas import load_schemas, record_validator
+
+
+class UnreadablePackage(Exception):
+    """The path is not a package at all: a usage error (exit 2), not an invalid package."""
+
+
+def validate_package(root: Path) -> Report:
+    root = Path(root)
+    if not root.is_dir():
+        raise UnreadablePackage(f"{root}: not a directory (expected a folder holding {DESCRIPTOR})")
+    if not (root / DESCRIPTOR).is_file():
+        raise UnreadablePackage(f"{root}: no {DESCRIPTOR} in this folder")
+    report = Report(str(root))
+    layout = build_layout()
+    descriptor = _check_descriptor(root, layout, report)
+    report.steps.append("descriptor")
+    if descriptor is None:
+        return report
+    tables = {t.name: read_csv(root / t.path, t.path) for t in layout.tables if _listed(descriptor, t.name)}
+    for table in tables.values():
+        for p in table.problems:
+            report.add(p)
+    _check_tables(root, descriptor, tables, report)
+    report.steps.append("tables")
+    records = assemble(layout, {name: t for name, t in tables.items() if t.readable})
+    report.counts = {t: len(v) for t, v in records.items()}
+    _check_records(records, tables, report)
+    report.steps.append("records")
+    package = checks.Package(root, layout, tables, records)
+    for check in checks.CHECKS:
+        for problem in check(package):
+            report.add(problem)
+    report.steps.append("references")
+    return report
+
+
+def _listed(descriptor: dict[str, Any], name: str) -> bool:
+    return any(isinstance(r, dict) and r.get("name") == name for r in descriptor.get("resources", []))
+
+
+# -- step 1 ---------------------------------------------------------------------------------
+
+def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, Any] | None:
+    """The parsed descriptor, or None when nothing further can be checked."""
+    name = DESCRIPTOR
+    text, problems = decode((root / name).read_bytes(), name)
+    if text is None:
+        for p in problems:
+            report.add(Problem(name, "descriptor-json", p.message, line=p.line, column=p.column))
+        return None
+    try:
+        descriptor = loads(text)
+    except StrictJSONError as e:
+        report.add(Problem(name, "descriptor-json", f"not valid JSON: {e.message}", line=e.line, column=e.column))
+        return None
+    if not isinstance(descriptor, dict):
+        report.add(Problem(name, "descriptor-profile", "the descriptor is not a JSON object", line=1))
+        return None
+    from frictionless import Package
+
+    for error in Package.metadata_validate(descriptor):
+        report.add(Problem(name, "descriptor-profile", f"not a valid Data Package: {error.note}"))
+    if descriptor.get("$schema") != PACKAGE_PROFILE:
+        report.add(Problem(name, "descriptor-profile", "the descriptor must declare the Data Package v2 profile",
+                           field="$schema", expected=PACKAGE_PROFILE, found=str(descriptor.get("$schema"))))
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return None
+    seen: set[str] = set()
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict):
+            continue
+        rname = res.get("name")
+        if rname in seen:
+            report.add(Problem(name, "descriptor-resource", f"resource name {rname!r} is used twice", field=f"resources[{i}].name"))
+        seen.add(rname)
+        path = res.get("path")
+        if not isinstance(path, str) or not _inside(root, path):
+            report.add(Problem(name, "descriptor-path",
+                               f"resource {rname!r}: path {path!r} must be a relative path inside the package "
+                               "(no absolute path, no '..', no link leading out)", field=f"resources[{i}].path"))
+            res["_unsafe"] = True
+    for table in layout.tables:
+        res = next((r for r in resources if isinstance(r, dict) and r.get("name") == table.name), None)
+        if res is None:
+            report.add(Problem(name, "descriptor-resource", f"the table resource {table.name!r} is missing",
+                               fix="run 'claimtrail descriptor' to regenerate the resources"))
+            continue
+        if res.get("path") != table.path:
+            report.add(Problem(name, "descriptor-resource", f"resource {table.name!r} must have path {table.path!r}",
+                               expected=table.path, found=str(res.get("path"))))
+        if res.get("schema") != table_schema(table):
+            report.add(Problem(name, "descriptor-schema",
+                               f"the table schema of {table.name!r} differs from the one derived from the JSON Schemas",
+                               fix="run 'claimtrail descriptor' to regenerate it; edit schema/*.schema.json, never the descriptor"))
+    return descriptor
+
+
+def _inside(root: Path, relative: str) -> bool:
+    if not relative or relative.startswith(("/", "\\")) or ":" in relative.split("/")[0] or ".." in relative.replace("\\", "/").split("/"):
+        return False
+    base = root.resolve()
+    return base in (root / relative).resolve().parents
+
+
+# -- step 2 ---------------------------------------------------------------------------------
+
+def _check_tables(root: Path, descriptor: dict[str, Any], tables: dict[str, CsvTable], report: Report) -> None:
+    from frictionless import Package
+
+    clean = {k: v for k, v in descriptor.items()}
+    clean["resources"] = [r for r in descriptor["resources"] if isinstance(r, dict) and not r.get("_unsafe")]
+    for r in clean["resources"]:
+        r.pop("_unsafe", None)
+    try:
+        package = Package(clean, basepath=str(root))
+        result = package.validate()
+    except Exception as e:  # frictionless raises FrictionlessException on unusable metadata
+        report.add(Problem(DESCRIPTOR, "descriptor-profile", f"frictionless cannot open the package: {e}"))
+        return
+    for task in result.tasks:
+        table = tables.get(task.name)
+        path = table.name if table else str(task.place)
+        if table is not None and not table.readable:
+            continue  # already reported, more precisely, when the file was read
+        for error in task.errors:
+            report.add(_from_frictionless(path, table, error))
+    for error in result.errors:
+        report.add(Problem(DESCRIPTOR, error.type, error.message))
+
+
+def _from_frictionless(path: str, table: CsvTable | None, error) -> Problem:
+    row = getattr(error, "row_number", None)
+    column = getattr(error, "field_number", None)
+    field = getattr(error, "field_name", None) or None
+    line = None
+    if table is not None and row is not None and 0 < row <= len(table.lines):
+        line = table.lines[row - 1]
+    elif row is not None:
+        line = row
+    if row is None and getattr(error, "type", "").endswith("label"):
+        line = 1
+    if field is None and table is not None and column:
+        field = table.header[column - 1] if column <= len(table.header) else None
+    return Problem(path, error.type, error.message, line=line, column=column, field=field)
+
+
+# -- step 3 ---------------------------------------------------------------------------------
+
+def _check_records(records, tables: dict[str, CsvTable], report: Report) -> None:
+    schemas = load_schemas()
+    for record_type, items in records.items():
+        validator = record_validator(schemas, record_type)
+        for item in items:
+            for error in validator.iter_errors(item.record):
+                file, line, column = item.origin_of(tuple(error.absolute_path)) or (record_type, None, None)
+                where = "/".join(map(str, error.absolute_path)) or "(record)"
+                table = tables.get(file.removesuffix(".csv"))
+                report.add(Problem(file, "record-schema",
+                                   f"{record_type} {item.record.get('id')}: {where}: {_short(error.message)}",
+                                   line=line, field=column, column=table.column_number(column) if table else None))
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= 300 else message[:297] + "..."
