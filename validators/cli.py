@@ -45,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claimtrail: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. head, which stopped reading
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as e:  # a last resort: one line, never a traceback
         print(f"claimtrail: internal error: {type(e).__name__}: {e}", file=sys.stderr)
         return EXIT_USAGE

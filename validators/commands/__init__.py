@@ -7,4 +7,5 @@ command is a new module plus one line here.
 MODULES = (
     "validate",
     "descriptor",
+    "coverage",
 )
