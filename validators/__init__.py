@@ -9,12 +9,11 @@ __all__ = ["__version__", "load", "Dataset", "LoadError"]
 
 
 def __getattr__(name: str):
+    # import_module, not "from . import x": that form asks this very hook first and recurses.
+    from importlib import import_module
+
     if name in ("load", "Dataset", "LoadError"):
-        from . import dataset
-
-        return getattr(dataset, name)
+        return getattr(import_module(".dataset", __name__), name)
     if name == "models":
-        from . import models
-
-        return models
+        return import_module(".models", __name__)
     raise AttributeError(f"module 'claimtrail' has no attribute {name!r}")

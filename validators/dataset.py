@@ -22,15 +22,6 @@ class LoadError(Exception):
     """The package cannot be loaded; the message names file, line and field."""
 
 
-def _models():
-    from . import models
-
-    return {
-        "source": models.Source, "pointer": models.Pointer, "actor": models.Actor, "event": models.Event,
-        "claim": models.Claim, "discrepancy": models.Discrepancy, "uncoded": models.Uncoded,
-    }
-
-
 class Dataset:
     """The records of one package. Lists are tuples of frozen pydantic models."""
 
@@ -43,7 +34,9 @@ class Dataset:
         self.claims = records["claim"]
         self.discrepancies = records["discrepancy"]
         self.uncoded = records["uncoded"]
-        self._by_id = {r.id: r for group in records.values() for r in group}
+        self.tombstones = records.get("tombstone", ())
+        # Retired ids (tombstones) are looked up separately: get() answers only live records.
+        self._by_id = {r.id: r for kind, group in records.items() if kind != "tombstone" for r in group}
         self._texts: dict[str, str] = {}
 
     def __repr__(self) -> str:
@@ -148,7 +141,8 @@ def load(path: Union[str, Path, None] = None) -> Dataset:
             raise LoadError(f"{root / first.path}:{first.line or ''}: {first.check}: {first.message}")
         tables[spec.name] = table
     assembled = assemble(layout, tables)
-    models = _models()
+    from .models import RECORD_MODELS as models
+
     records: dict[str, tuple] = {}
     for record_type, items in assembled.items():
         model = models[record_type]
