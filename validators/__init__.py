@@ -1,7 +1,17 @@
 """claimtrail: event, actor and claim records with provenance pointers into their sources."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+
+def _installed_version() -> str:
+    # One place holds the version: pyproject.toml. The installed metadata carries it (an
+    # editable install must be reinstalled after a bump; tests/test_version.py says so).
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("claimtrail")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        return "0+unknown"
+
 
 # Heavy modules (pydantic models, frictionless) load on first use so that the command line
 # starts fast.
@@ -9,6 +19,9 @@ __all__ = ["__version__", "load", "Dataset", "LoadError"]
 
 
 def __getattr__(name: str):
+    if name == "__version__":
+        globals()["__version__"] = value = _installed_version()
+        return value
     # import_module, not "from . import x": that form asks this very hook first and recurses.
     from importlib import import_module
 

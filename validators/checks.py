@@ -257,6 +257,8 @@ def check_ids(pkg: Package) -> Iterator[Problem]:
     # Within one table the primary key check reports duplicates; this one looks across tables.
     owner: dict[str, str] = {}
     for record_type, items in pkg.records.items():
+        if record_type == "tombstone":
+            continue  # a retired id reused by a live record is check_tombstones' report
         for item in items:
             rid = item.record.get("id")
             if not isinstance(rid, str):
@@ -301,5 +303,40 @@ def check_order(pkg: Package) -> Iterator[Problem]:
                               expected=", ".join(map(str, range(1, len(got) + 1))), found=", ".join(map(str, got)))
 
 
+def check_tombstones(pkg: Package) -> Iterator[Problem]:
+    """A retired id stays retired, and a merged record points at a live one of the same type."""
+    live: dict[str, str] = {}
+    for record_type, items in pkg.records.items():
+        if record_type != "tombstone":
+            live.update((item.record["id"], record_type) for item in items if isinstance(item.record.get("id"), str))
+    retired = {t.record.get("id") for t in pkg.records.get("tombstone", [])}
+    for item in pkg.records.get("tombstone", []):
+        t = item.record
+        rid, target, status = t.get("id"), t.get("merged_into"), t.get("status")
+        if rid in live:
+            yield pkg.problem(item.origin_of(("id",)), "tombstone-live",
+                              f"tombstone {rid}: the id is retired but a live {live[rid]} still carries it",
+                              fix="remove the tombstone, or give the live record a new id")
+        if status == "merged" and target is None:
+            yield pkg.problem(item.origin_of(("merged_into",)), "tombstone-target",
+                              f"tombstone {rid}: a merged record needs merged_into, the id of the record it was merged into")
+        elif status == "withdrawn" and target is not None:
+            yield pkg.problem(item.origin_of(("merged_into",)), "tombstone-target",
+                              f"tombstone {rid}: a withdrawn record has no successor; merged_into must be empty",
+                              expected="", found=str(target))
+        elif isinstance(target, str):
+            if target in retired:
+                yield pkg.problem(item.origin_of(("merged_into",)), "tombstone-target",
+                                  f"tombstone {rid}: merged_into {target} is itself retired; point at the live record it went to")
+            elif target not in live:
+                yield pkg.problem(item.origin_of(("merged_into",)), "tombstone-target",
+                                  f"tombstone {rid}: merged_into {target} is not the id of any record in the package",
+                                  found=target)
+            elif isinstance(rid, str) and rid.split("-")[0] != target.split("-")[0]:
+                yield pkg.problem(item.origin_of(("merged_into",)), "tombstone-target",
+                                  f"tombstone {rid}: merged into {target}, a {live[target]}; a record merges into one of its own type",
+                                  expected=f"{rid.split('-')[0]}-...", found=target)
+
+
 CHECKS = (check_sources, check_pointers, check_boilerplate, check_dates, check_casualties, check_ids,
-          check_record_pointers, check_order)
+          check_record_pointers, check_order, check_tombstones)

@@ -15,7 +15,7 @@ from typing import Any
 from .bundled import schema_dir
 
 # Record types in dependency order: a type only references types before it, or itself.
-RECORD_TYPES = ("source", "pointer", "actor", "event", "claim", "discrepancy", "uncoded")
+RECORD_TYPES = ("source", "pointer", "actor", "event", "claim", "discrepancy", "uncoded", "tombstone")
 POINTER_SCHEMA = "pointer.schema.json"
 
 
