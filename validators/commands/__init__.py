@@ -8,4 +8,6 @@ MODULES = (
     "validate",
     "descriptor",
     "coverage",
+    "release",
+    "dictionary",
 )
