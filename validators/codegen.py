@@ -11,7 +11,8 @@ the record's JSON Schema (schemas.record_validator; tests/test_models.py checks 
 - ``anyOf: [X, {"type": "null"}]``, ``"type": [X, "null"]`` and ``null`` in an enum add
   ``| None``;
 - a string is ``StrictStr`` with ``min_length`` / ``pattern`` (matched with Python's
-  ``re.search``, like jsonschema); ``"format": "date"`` is model_base.IsoDate;
+  ``re.search``, like jsonschema), an alias named after its parent and property when it
+  has a pattern; ``"format": "date"`` is model_base.IsoDate;
 - an integer is model_base.JsonInt (an int, or a float with no fraction) with ``ge`` from
   ``minimum``; a boolean is ``StrictBool``; an enum of strings is a ``Literal`` alias;
 - an array is ``tuple[Item, ...]`` with ``min_length`` from ``minItems``;
@@ -149,14 +150,18 @@ class _Generator:
             self.check_keywords(node, {"$ref"}, where)
             return self.named(node["$ref"], base, where)
         if "anyOf" in node:
-            self.check_keywords(node, {"anyOf"}, where)
-            rest = [a for a in node["anyOf"] if a != {"type": "null"}]
-            if len(rest) != 1 or len(node["anyOf"]) != 2:
-                raise UnsupportedSchema(f"{where}: anyOf must be one schema and {{'type': 'null'}}")
-            inner = self.annotation(rest[0], base, hint, where)
+            inner = self.annotation(self.without_null(node, where), base, hint, where)
             return inner if inner.endswith(" | None") else f"{inner} | None"
         expression, nullable = self.expression(node, base, hint, where, alias=False)
         return f"{expression} | None" if nullable else expression
+
+    def without_null(self, node: dict[str, Any], where: str) -> Any:
+        """The X of ``anyOf: [X, {"type": "null"}]`` (in either order)."""
+        self.check_keywords(node, {"anyOf"}, where)
+        rest = [a for a in node["anyOf"] if a != {"type": "null"}]
+        if len(rest) != 1 or len(node["anyOf"]) != 2:
+            raise UnsupportedSchema(f"{where}: anyOf must be one schema and {{'type': 'null'}}")
+        return rest[0]
 
     def types(self, node: dict[str, Any], where: str) -> tuple[str | None, bool]:
         """(the non-null type or None when absent, whether null is allowed by type)."""
@@ -219,6 +224,11 @@ class _Generator:
             constraints.append(f"pattern={_regex_literal(node['pattern'])}")
         if constraints:
             expr = f"{self.use('typing', 'Annotated')}[{expr}, {self.use('pydantic', 'StringConstraints')}({', '.join(constraints)})]"
+        if "pattern" in node and not alias:
+            # A patterned string is a kind of identifier or code: give it a name, as $defs have.
+            self.claim_name(hint, where)
+            self.add_block(hint, self.assignment(hint, expr, []))
+            return hint, nullable
         return expr, nullable
 
     def enum(self, node: dict[str, Any], kind: str | None, type_null: bool, hint: str, where: str,
@@ -246,9 +256,10 @@ class _Generator:
 
     @staticmethod
     def assignment(name: str, one_line: str, items: list[str]) -> list[str]:
-        if len(name) + 3 + len(one_line) <= LINE:
+        if len(name) + 3 + len(one_line) <= LINE or "[" not in one_line or not one_line.endswith("]"):
             return [f"{name} = {one_line}"]
         head = one_line[: one_line.index("[") + 1]
+        items = items or [one_line[len(head):-1]]
         return [f"{name} = {head}", *(f"    {item}," for item in items), "]"]
 
     # --- named types -------------------------------------------------------------------------
@@ -271,20 +282,30 @@ class _Generator:
         if name in self.in_progress:
             raise UnsupportedSchema(f"{where}: recursive reference to {name} is not supported")
         where = f"{file}#{fragment}"
-        if target.get("type") == "object" and "enum" not in target:
-            self.model(name, target, file, where)
+        inner, nullable = target, False
+        if isinstance(inner, dict) and "anyOf" in inner:
+            inner, nullable = self.without_null(inner, where), True
+        if not isinstance(inner, dict):
+            raise UnsupportedSchema(f"{where}: boolean schemas are not supported")
+        if "$ref" in inner:
+            self.check_keywords(inner, {"$ref"}, where)
+            expr = self.named(inner["$ref"], file, where)
         else:
-            if "$ref" in target or "anyOf" in target:
-                expr, nullable = self.annotation(target, file, name, where), False
-            else:
-                expr, nullable = self.expression(target, file, name, where, alias=True)
-            if nullable:
-                expr += " | None"
-            self.claim_name(name, where)
-            lines = self.assignment(name, expr, [])
-            if "description" in target:
-                lines += _docstring(target["description"], "")
-            self.add_block(name, lines)
+            kind, type_null = self.types(inner, where)
+            if kind == "object" and "enum" not in inner:
+                if nullable or type_null:
+                    raise UnsupportedSchema(f"{where}: make the references nullable, not the object")
+                self.done[key] = self.model(name, inner, file, where)
+                return name
+            expr, also_null = self.expression(inner, file, name, where, alias=True)
+            nullable = nullable or also_null
+        if nullable and not expr.endswith(" | None"):
+            expr += " | None"
+        self.claim_name(name, where)
+        lines = self.assignment(name, expr, [])
+        if "description" in target:
+            lines += _docstring(target["description"], "")
+        self.add_block(name, lines)
         self.done[key] = name
         return name
 

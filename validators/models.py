@@ -13,6 +13,8 @@ from .model_base import ActorMixin, ClaimMixin, IsoDate, JsonInt, Record
 __all__ = [
     "RECORD_MODELS",
     "SourceId",
+    "SourcePath",
+    "SourceSha256",
     "Text",
     "SourcePublisherBasis",
     "PointerId",
@@ -21,6 +23,7 @@ __all__ = [
     "DateReportPrecision",
     "DateReportBasis",
     "DateReport",
+    "SourceLanguage",
     "SourceBoilerplateKind",
     "SourceBoilerplate",
     "Source",
@@ -30,14 +33,17 @@ __all__ = [
     "ActorName",
     "ActorRole",
     "ActorIdentifierScheme",
+    "ActorIdentifierValue",
     "ActorIdentifier",
     "Actor",
     "EventId",
     "EventType",
     "EventCodesAcledEventType",
     "EventCodesAcledSubEventType",
+    "EventCodesCameo",
     "EventCodesPlover",
     "EventCodes",
+    "EventLocationCountry",
     "EventLocationPrecision",
     "EventLocation",
     "EventCasualtyKind",
@@ -57,12 +63,22 @@ __all__ = [
     "DiscrepancyAspect",
     "DiscrepancyVersion",
     "Discrepancy",
+    "UncodedId",
     "Uncoded",
+    "TombstoneId",
+    "TombstoneStatus",
+    "TombstoneMergedInto",
+    "TombstoneVersion",
+    "Tombstone",
 ]
 
 
 SourceId = Annotated[StrictStr, StringConstraints(pattern=r"^src-[a-z0-9]+(-[a-z0-9]+)*$")]
 """Identifier of a source record."""
+
+SourcePath = Annotated[StrictStr, StringConstraints(pattern=r"^sources/[A-Za-z0-9._-]+$")]
+
+SourceSha256 = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 Text = Annotated[StrictStr, StringConstraints(min_length=1, pattern=r"\S")]
 """Free text written by the curators. Never empty: an absent value is null."""
@@ -203,6 +219,8 @@ class DateReport(Record):
     )
 
 
+SourceLanguage = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+
 SourceBoilerplateKind = Literal[
     "navigation",
     "section_label",
@@ -251,14 +269,14 @@ class Source(Record):
 
     id: SourceId = Field(description="Identifier of the source, unique in the package.")
 
-    path: Annotated[StrictStr, StringConstraints(pattern=r"^sources/[A-Za-z0-9._-]+$")] = Field(
+    path: SourcePath = Field(
         description=(
             "Path of the text file relative to the package directory; always inside "
             "sources/."
         ),
     )
 
-    sha256: Annotated[StrictStr, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+    sha256: SourceSha256 = Field(
         description=(
             "SHA-256 of the file's bytes, lower-case hex. Every pointer into the source "
             "is checked against this text."
@@ -289,9 +307,7 @@ class Source(Record):
         description="The headline exactly as in the text; null when the text has none.",
     )
 
-    language: Annotated[StrictStr, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] = Field(
-        description="Language of the text, as a BCP 47 tag.",
-    )
+    language: SourceLanguage = Field(description="Language of the text, as a BCP 47 tag.")
 
     boilerplate: tuple[SourceBoilerplate, ...] = Field(
         description=(
@@ -384,6 +400,8 @@ class ActorRole(Record):
 
 ActorIdentifierScheme = Literal["wikidata", "viaf", "isni", "acled_actor", "ucdp_actor"]
 
+ActorIdentifierValue = Annotated[StrictStr, StringConstraints(pattern=r"^\S+$")]
+
 
 class ActorIdentifier(Record):
     """An item of Actor.identifiers: Identifiers of the actor in external registries. Only
@@ -392,9 +410,7 @@ class ActorIdentifier(Record):
 
     scheme: ActorIdentifierScheme = Field(description="The registry the identifier belongs to.")
 
-    value: Annotated[StrictStr, StringConstraints(pattern=r"^\S+$")] = Field(
-        description="The identifier as the registry writes it.",
-    )
+    value: ActorIdentifierValue = Field(description="The identifier as the registry writes it.")
 
 
 class Actor(ActorMixin, Record):
@@ -510,6 +526,8 @@ EventCodesAcledSubEventType = Literal[
     "Other",
 ]
 
+EventCodesCameo = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9]{2,4}$")]
+
 EventCodesPlover = Literal[
     "AGREE",
     "CONSULT",
@@ -541,12 +559,12 @@ class EventCodes(Record):
         description="ACLED sub-event type.",
     )
 
-    cameo: Annotated[StrictStr, StringConstraints(pattern=r"^[0-9]{2,4}$")] | None = Field(
-        description="CAMEO event code.",
-    )
+    cameo: EventCodesCameo | None = Field(description="CAMEO event code.")
 
     plover: EventCodesPlover | None = Field(description="PLOVER event type.")
 
+
+EventLocationCountry = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 EventLocationPrecision = Literal["site", "locality", "region", "border_area", "country"]
 
@@ -554,7 +572,7 @@ EventLocationPrecision = Literal["site", "locality", "region", "border_area", "c
 class EventLocation(Record):
     """An item of Event.locations: Places as reported."""
 
-    country: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
+    country: EventLocationCountry | None = Field(
         description=(
             "ISO 3166-1 alpha-2 code of the country the place lies in; null for a place "
             "spanning countries."
@@ -903,18 +921,68 @@ class Discrepancy(Record):
     )
 
 
+UncodedId = Annotated[StrictStr, StringConstraints(pattern=r"^unc-[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
 class Uncoded(Record):
     """A span of article content the curators deliberately left without a record, with the
     reason. Coverage counts these as accounted for.
     """
 
-    id: Annotated[StrictStr, StringConstraints(pattern=r"^unc-[a-z0-9]+(-[a-z0-9]+)*$")] = Field(
-        description="Identifier of the entry, unique in the package.",
-    )
+    id: UncodedId = Field(description="Identifier of the entry, unique in the package.")
 
     reason: Text = Field(description="Why the span is not coded.")
 
     pointer: Pointer = Field(description="The span left uncoded.")
+
+
+TombstoneId = Annotated[
+    StrictStr, StringConstraints(pattern=r"^(src|ptr|act|evt|clm|dis|unc)-[a-z0-9]+(-[a-z0-9]+)*$"),
+]
+
+TombstoneStatus = Literal["merged", "withdrawn"]
+
+TombstoneMergedInto = Annotated[
+    StrictStr, StringConstraints(pattern=r"^(src|ptr|act|evt|clm|dis|unc)-[a-z0-9]+(-[a-z0-9]+)*$"),
+]
+
+TombstoneVersion = Annotated[
+    StrictStr, StringConstraints(pattern=r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"),
+]
+
+
+class Tombstone(Record):
+    """A retired record id: a record that was withdrawn or merged into another keeps its id here,
+    so that an id once published is never reused and a pinned reference can be followed to
+    where the record went.
+    """
+
+    id: TombstoneId = Field(
+        description=(
+            "The retired id, with the prefix of the record type it belonged to. No live "
+            "record may carry it."
+        ),
+    )
+
+    status: TombstoneStatus = Field(
+        description=(
+            "Why the id is retired: the record was merged into another one (merged), or "
+            "removed without a successor (withdrawn)."
+        ),
+    )
+
+    merged_into: TombstoneMergedInto | None = Field(
+        description=(
+            "The live record of the same type that now stands for the retired one; null "
+            "when the record was withdrawn."
+        ),
+    )
+
+    reason: Text = Field(description="Why the record was retired, in the curators' words.")
+
+    version: TombstoneVersion = Field(
+        description="The release (MAJOR.MINOR.PATCH) in which the id was retired.",
+    )
 
 
 # The model of each record type, by the name used in schemas.RECORD_TYPES.
@@ -926,4 +994,5 @@ RECORD_MODELS: dict[str, type[Record]] = {
     "claim": Claim,
     "discrepancy": Discrepancy,
     "uncoded": Uncoded,
+    "tombstone": Tombstone,
 }
