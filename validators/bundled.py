@@ -9,15 +9,19 @@ from importlib import resources
 from pathlib import Path
 
 
-def _folder(name: str) -> Path:
+def _folder(name: str, probe: str) -> Path:
     # files() of the regular package is a real directory in a wheel install and in a strict
     # editable install; the folders themselves have no __init__.py, so ask the parent.
-    return Path(str(resources.files("claimtrail").joinpath(name)))
+    folder = Path(str(resources.files("claimtrail").joinpath(name)))
+    # A strict editable install links every file back to the checkout; the package is the
+    # checkout's folder then (the validator refuses links that lead out of a package).
+    marker = folder / probe
+    return marker.resolve().parent if marker.is_symlink() else folder
 
 
 def schema_dir() -> Path:
-    return _folder("schema")
+    return _folder("schema", "common.schema.json")
 
 
 def data_dir() -> Path:
-    return _folder("data")
+    return _folder("data", "datapackage.json")
