@@ -6,10 +6,12 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -18,13 +20,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-from release_package import VERSION, write_package
+from release_package import METADATA, VERSION, write_package
 
 from claimtrail.atomic import write_atomic
 from claimtrail.bundled import data_dir
 from claimtrail.cli import main
+from claimtrail.descriptor import regenerate
 from claimtrail.layout import build_layout
-from claimtrail.release import (SUMS, build_release, read_release_zip, unescape_cell, verify_sums, zip_name)
+from claimtrail.release import (SUMS, ReleaseError, build_release, read_release_zip, unescape_cell, verify_sums,
+                                zip_name)
 from claimtrail.spreadsheet import TRIGGERS, escape_cell, read_spreadsheet_csv
 from claimtrail.validate import validate_package
 
@@ -277,3 +281,53 @@ def test_a_blocked_final_path_fails_cleanly(package, tmp_path, capsys):
     assert "claimtrail release:" in capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == [ZIP]  # no temporary file, no SHA256SUMS
     assert (out / ZIP).is_dir()
+
+
+# -- wheel and sdist ------------------------------------------------------------------------
+
+def _checkout_copy(target: Path) -> Path:
+    """The tracked files of the repository, as a clean checkout would have them."""
+    repo = Path(__file__).resolve().parents[1]
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=repo, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("needs a git checkout of the repository")
+    for name in filter(None, listed.decode().split("\0")):
+        source = repo / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(source.read_bytes())
+    return target
+
+
+def test_wheel_and_sdist_are_built_reproducibly_beside_the_data_zip(tmp_path):
+    pytest.importorskip("build")
+    project = _checkout_copy(tmp_path / "project")
+    version = tomllib.loads((project / "pyproject.toml").read_text())["project"]["version"]
+    # The project's data replaced by the fixture package at the project's version.
+    shutil.rmtree(project / "data")
+    write_package(project / "data", metadata={**METADATA, "version": version})
+    first = build_release(project / "data", tmp_path / "a", project=project)
+    second = build_release(project / "data", tmp_path / "b", project=project)
+    names = sorted(p.name for p in first.files)
+    assert names == sorted([SUMS, zip_name(version), f"claimtrail-{version}-py3-none-any.whl", f"claimtrail-{version}.tar.gz"])
+    assert (tmp_path / "a" / SUMS).read_bytes() == (tmp_path / "b" / SUMS).read_bytes()
+    assert len((tmp_path / "a" / SUMS).read_text().splitlines()) == 3
+    with zipfile.ZipFile(tmp_path / "a" / f"claimtrail-{version}-py3-none-any.whl") as wheel:
+        assert "claimtrail/data/tombstones.csv" in wheel.namelist()
+    # A package whose data is not the project's cannot ship a wheel that bundles other data.
+    other = write_package(tmp_path / "other", metadata={**METADATA, "version": version})
+    (other / "claims.csv").write_text((other / "claims.csv").read_text().replace("limited.", "limited in scope."))
+    (other / "datapackage.json").write_text(regenerate(other)[1])
+    with pytest.raises(ReleaseError, match="differs from"):
+        build_release(other, tmp_path / "c", project=project)
+
+
+def test_without_the_build_package_release_says_how_to_install_it(package, tmp_path):
+    # A fresh interpreter in which 'import build' fails, as where the release extra is not installed.
+    code = ("import sys; sys.modules['build'] = None\n"
+            "from claimtrail.cli import main; sys.exit(main(['release', sys.argv[1], '--out', sys.argv[2]]))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(package), str(tmp_path / "dist")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "pip install 'claimtrail[release]'" in done.stderr and "--no-python-dist" in done.stderr
+    assert not (tmp_path / "dist").exists()

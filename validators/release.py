@@ -42,6 +42,7 @@ from .dictionary import render_dictionary
 from .layout import Layout, build_layout
 from .problems import Report
 from .records import assemble
+from .reproducible import ZIP_EPOCH, normalize_sdist, normalize_wheel
 from .schemas import load_schemas
 from .spreadsheet import escape_cell, read_spreadsheet_csv, spreadsheet_csv, unescape_cell  # noqa: F401 (public)
 from .sqlite_export import build_sqlite
@@ -50,7 +51,6 @@ SUMS = "SHA256SUMS"
 SQLITE = "claimtrail.sqlite"
 RECORDS = "records.json"
 DICTIONARY = "data-dictionary.md"
-ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
 SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 RECORDS_FORMAT_VERSION = 1
 
@@ -203,14 +203,30 @@ def project_version(project: Path) -> str:
         return tomllib.load(f)["project"]["version"]
 
 
-def have_build() -> bool:
-    import importlib.util
+def bundled_differences(package: Path, project: Path) -> list[str]:
+    """Files of the package that the project's data/ (what the wheel bundles) holds differently."""
+    names = [DESCRIPTOR] + [t.path for t in build_layout().tables]
+    names += [f"sources/{p.name}" for p in sorted((package / "sources").glob("*")) if p.is_file()]
+    differing = []
+    for name in names:
+        mine, theirs = package / name, project / "data" / name
+        if not theirs.is_file() or mine.read_bytes() != theirs.read_bytes():
+            differing.append(name)
+    return differing
 
-    return importlib.util.find_spec("build") is not None
+
+def have_build() -> bool:
+    try:
+        import build  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def build_python_dist(project: Path, out: Path, timestamp: int) -> list[Path]:
-    """Build the wheel and sdist of ``project`` into ``out`` (each file moved in atomically)."""
+    """Build the wheel and sdist of ``project`` into ``out`` (each file moved in atomically).
+
+    Build from a clean checkout: the sdist takes whatever files the folder holds."""
     with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
         done = subprocess.run([sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", tmp, str(project)],
@@ -221,6 +237,7 @@ def build_python_dist(project: Path, out: Path, timestamp: int) -> list[Path]:
         built = []
         for item in sorted(Path(tmp).iterdir()):
             if item.suffix in (".whl", ".gz"):
+                (normalize_wheel if item.suffix == ".whl" else normalize_sdist)(item, timestamp)
                 target = out / item.name
                 commit(item, target)
                 built.append(target)
@@ -243,15 +260,19 @@ def build_release(package: Path, out: Path, python_dist: bool = True, project: P
     if not isinstance(version, str) or not SEMVER.fullmatch(version):
         raise ReleaseError(f"{package / DESCRIPTOR}: version {version!r} is not MAJOR.MINOR.PATCH")
     if python_dist:
+        if not have_build():
+            raise ReleaseError("building the wheel and sdist needs the 'build' package: "
+                               "pip install 'claimtrail[release]' (or pass --no-python-dist)")
         project = project or source_checkout()
         if project is None:
             raise ReleaseError("no source checkout to build the wheel and sdist from; pass --no-python-dist")
         if project_version(project) != version:
             raise ReleaseError(f"the data is version {version} but {project / 'pyproject.toml'} says "
                                f"{project_version(project)}; make them agree (see README, Versions and releases)")
-        if not have_build():
-            raise ReleaseError("building the wheel and sdist needs the 'build' package: "
-                               "pip install 'claimtrail[release]' (or pass --no-python-dist)")
+        differing = bundled_differences(package, project)
+        if differing:
+            raise ReleaseError(f"the wheel would bundle {project / 'data'}, which differs from {package} in "
+                               f"{', '.join(differing[:5])}; release the project's own data, or pass --no-python-dist")
     timestamp = release_timestamp(descriptor)
     out.mkdir(parents=True, exist_ok=True)
     result = Release(version, out / zip_name(version))
