@@ -13,8 +13,9 @@ the record's JSON Schema (schemas.record_validator; tests/test_models.py checks 
 - a string is ``StrictStr`` with ``min_length`` / ``pattern`` (matched with Python's
   ``re.search``, like jsonschema), an alias named after its parent and property when it
   has a pattern; ``"format": "date"`` is model_base.IsoDate;
-- an integer is model_base.JsonInt (an int, or a float with no fraction) with ``ge`` from
-  ``minimum``; a boolean is ``StrictBool``; an enum of strings is a ``Literal`` alias;
+- an integer is model_base.JsonInt (a StrictInt that also takes a float with no fraction,
+  as JSON Schema does) with ``ge`` from ``minimum``; a boolean is ``StrictBool``; an enum
+  of strings is a ``Literal`` alias;
 - an array is ``tuple[Item, ...]`` with ``min_length`` from ``minItems``;
 - ``$ref`` to a record file is that record's class; ``$ref`` to a ``$defs`` entry is a class
   (objects) or a type alias (anything else) named after the entry (date_report ->
@@ -129,6 +130,9 @@ class _Generator:
         self.imports.setdefault(module, set()).add(name)
         return name
 
+    def annotated(self, *parts: str) -> str:
+        return f"{self.use('typing', 'Annotated')}[{', '.join(parts)}]"
+
     def claim_name(self, name: str, where: str) -> None:
         if name in self.names or name in self.in_progress:
             raise UnsupportedSchema(f"{where}: two generated types would be named {name}")
@@ -197,22 +201,27 @@ class _Generator:
             item = self.annotation(node["items"], base, singular(hint), where + "[]")
             expr = f"tuple[{item}, ...]"
             if node.get("minItems"):
-                expr = f"{self.use('typing', 'Annotated')}[{expr}, {self.use('pydantic', 'Field')}(min_length={int(node['minItems'])})]"
+                expr = self.annotated(expr, f"{self.use('pydantic', 'Field')}(min_length={int(node['minItems'])})")
             return expr, nullable
         if kind == "boolean":
             return self.use("pydantic", "StrictBool"), nullable
         if kind == "integer":
-            expr = self.use("model_base", "JsonInt")
-            if "minimum" in node:
-                minimum = node["minimum"]
-                if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
-                    raise UnsupportedSchema(f"{where}: minimum must be a number")
-                expr = f"{self.use('typing', 'Annotated')}[{expr}, {self.use('pydantic', 'Field')}(ge={minimum!r})]"
-            return expr, nullable
+            if "minimum" not in node:
+                return self.use("model_base", "JsonInt"), nullable
+            minimum = node["minimum"]
+            if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
+                raise UnsupportedSchema(f"{where}: minimum must be a number")
+            # JsonInt spelled out, so that ge applies to the integer itself (see model_base).
+            parts = [self.use("pydantic", "StrictInt"), f"{self.use('pydantic', 'Field')}(ge={minimum!r})",
+                     self.use("model_base", "WholeFloatAsInt")]
+            return self.annotated(*parts), nullable
         # string
         if "format" in node and node["format"] != "date":
             raise UnsupportedSchema(f"{where}: format {node['format']!r} is not supported")
-        expr = self.use("model_base", "IsoDate") if node.get("format") == "date" else self.use("pydantic", "StrictStr")
+        if node.get("format") == "date":
+            expr = self.use("model_base", "IsoDate")
+        else:
+            expr = self.use("pydantic", "StrictStr")
         constraints = []
         if node.get("minLength"):
             constraints.append(f"min_length={int(node['minLength'])}")
@@ -223,7 +232,7 @@ class _Generator:
                 raise UnsupportedSchema(f"{where}: pattern is not a Python regular expression: {e}") from None
             constraints.append(f"pattern={_regex_literal(node['pattern'])}")
         if constraints:
-            expr = f"{self.use('typing', 'Annotated')}[{expr}, {self.use('pydantic', 'StringConstraints')}({', '.join(constraints)})]"
+            expr = self.annotated(expr, f"{self.use('pydantic', 'StringConstraints')}({', '.join(constraints)})")
         if "pattern" in node and not alias:
             # A patterned string is a kind of identifier or code: give it a name, as $defs have.
             self.claim_name(hint, where)
@@ -347,7 +356,8 @@ class _Generator:
             fields.append(self.field_lines(prop, annotation, description))
         self.in_progress.discard(name)
 
-        bases = ([self.use("model_base", MIXINS[name])] if name in MIXINS else []) + [self.use("model_base", BASE_CLASS)]
+        bases = [self.use("model_base", MIXINS[name])] if name in MIXINS else []
+        bases.append(self.use("model_base", BASE_CLASS))
         lines = [f"class {name}({', '.join(bases)}):"]
         doc = node.get("description") or self.item_docs.get(name)
         if doc:

@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Str
 if TYPE_CHECKING:
     from .models import Pointer
 
-__all__ = ["Record", "ActorMixin", "ClaimMixin", "IsoDate", "JsonInt"]
+__all__ = ["Record", "ActorMixin", "ClaimMixin", "IsoDate", "JsonInt", "WholeFloatAsInt"]
 
 
 class Record(BaseModel):
@@ -66,9 +66,14 @@ def _integral_float_to_int(value: Any) -> Any:
     return value
 
 
-JsonInt = Annotated[StrictInt, BeforeValidator(_integral_float_to_int)]
+WholeFloatAsInt = BeforeValidator(_integral_float_to_int)
+"""Turns 1.0 into 1 before a StrictInt sees it. Written after any Field(ge=...) in an
+Annotated so that the bound stays on the integer schema (and shows as "minimum")."""
+
+JsonInt = Annotated[StrictInt, WholeFloatAsInt]
 """A JSON Schema ``"type": "integer"``: an int (not a bool) or an integral float such as
-1.0, stored as an int. Strings such as "1" are rejected."""
+1.0, stored as an int. Strings such as "1" are rejected. With a minimum, the generated
+models write ``Annotated[StrictInt, Field(ge=0), WholeFloatAsInt]``."""
 
 
 # --- per-type behaviour -------------------------------------------------------------------
@@ -91,7 +96,8 @@ class ActorMixin:
     @property
     def pointers(self) -> tuple[Pointer, ...]:
         """The pointers of the actor's names, then of its roles, in order; each id once."""
-        return _unique_by_id([n.pointer for n in self.names] + [r.pointer for r in self.roles])  # type: ignore[attr-defined]
+        names, roles = self.names, self.roles  # type: ignore[attr-defined]
+        return _unique_by_id([n.pointer for n in names] + [r.pointer for r in roles])
 
 
 class ClaimMixin:

@@ -6,9 +6,9 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StrictStr, StringConstraints
+from pydantic import Field, StrictBool, StrictInt, StrictStr, StringConstraints
 
-from .model_base import ActorMixin, ClaimMixin, IsoDate, JsonInt, Record
+from .model_base import ActorMixin, ClaimMixin, IsoDate, Record, WholeFloatAsInt
 
 __all__ = [
     "RECORD_MODELS",
@@ -98,11 +98,11 @@ class Pointer(Record):
 
     source: SourceId = Field(description="The source text the span lies in.")
 
-    start: Annotated[JsonInt, Field(ge=0)] = Field(
+    start: Annotated[StrictInt, Field(ge=0), WholeFloatAsInt] = Field(
         description="Offset of the first code point of the span (0-based).",
     )
 
-    end: Annotated[JsonInt, Field(ge=1)] = Field(
+    end: Annotated[StrictInt, Field(ge=1), WholeFloatAsInt] = Field(
         description=(
             "Offset just past the last code point of the span (exclusive), so end - "
             "start is the quote's length in code points."
@@ -242,11 +242,11 @@ class SourceBoilerplate(Record):
     pointers may not land in them.
     """
 
-    start: Annotated[JsonInt, Field(ge=0)] = Field(
+    start: Annotated[StrictInt, Field(ge=0), WholeFloatAsInt] = Field(
         description="Offset of the first code point of the span.",
     )
 
-    end: Annotated[JsonInt, Field(ge=1)] = Field(
+    end: Annotated[StrictInt, Field(ge=1), WholeFloatAsInt] = Field(
         description="Offset just past the span (exclusive).",
     )
 
@@ -283,9 +283,11 @@ class Source(Record):
         ),
     )
 
-    bytes: Annotated[JsonInt, Field(ge=1)] = Field(description="Size of the file in bytes.")
+    bytes: Annotated[StrictInt, Field(ge=1), WholeFloatAsInt] = Field(
+        description="Size of the file in bytes.",
+    )
 
-    length: Annotated[JsonInt, Field(ge=1)] = Field(
+    length: Annotated[StrictInt, Field(ge=1), WholeFloatAsInt] = Field(
         description=(
             "Length of the decoded UTF-8 text in Unicode code points: the upper bound of "
             "every pointer's end."
@@ -604,15 +606,15 @@ class EventCasualty(Record):
         description="What is counted; any is casualties of unspecified kind.",
     )
 
-    low: Annotated[JsonInt, Field(ge=0)] | None = Field(
+    low: Annotated[StrictInt, Field(ge=0), WholeFloatAsInt] | None = Field(
         description="Lowest figure the report allows; null when it gives none.",
     )
 
-    best: Annotated[JsonInt, Field(ge=0)] | None = Field(
+    best: Annotated[StrictInt, Field(ge=0), WholeFloatAsInt] | None = Field(
         description="The figure the report gives; null when it gives none.",
     )
 
-    high: Annotated[JsonInt, Field(ge=0)] | None = Field(
+    high: Annotated[StrictInt, Field(ge=0), WholeFloatAsInt] | None = Field(
         description="Highest figure the report allows; null when it gives none.",
     )
 
