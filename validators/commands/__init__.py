@@ -10,4 +10,5 @@ MODULES = (
     "coverage",
     "release",
     "dictionary",
+    "diff",
 )
