@@ -190,10 +190,15 @@ def write_zip(path: Path, members: dict[str, bytes], timestamp: int) -> None:
 
 # -- wheel and sdist ------------------------------------------------------------------------
 
-def source_checkout() -> Path | None:
-    """The source checkout this module lives in (editable install), or None (installed wheel)."""
-    repo = Path(__file__).resolve().parent.parent
-    return repo if (repo / "pyproject.toml").is_file() else None
+def source_checkout(package: Path | None = None) -> Path | None:
+    """The source checkout to build the wheel and sdist from: the one the package folder is in
+    (data/ of a checkout), else the one this module lives in (editable install), else None."""
+    candidates = list(Path(package).resolve().parents) if package is not None else []
+    candidates.append(Path(__file__).resolve().parent.parent)
+    for folder in candidates:
+        if (folder / "pyproject.toml").is_file() and (folder / "validators").is_dir() and (folder / "schema").is_dir():
+            return folder
+    return None
 
 
 def project_version(project: Path) -> str:
@@ -263,7 +268,7 @@ def build_release(package: Path, out: Path, python_dist: bool = True, project: P
         if not have_build():
             raise ReleaseError("building the wheel and sdist needs the 'build' package: "
                                "pip install 'claimtrail[release]' (or pass --no-python-dist)")
-        project = project or source_checkout()
+        project = project or source_checkout(package)
         if project is None:
             raise ReleaseError("no source checkout to build the wheel and sdist from; pass --no-python-dist")
         if project_version(project) != version:
