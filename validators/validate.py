@@ -28,7 +28,10 @@ class UnreadablePackage(Exception):
     """The path is not a package at all: a usage error (exit 2), not an invalid package."""
 
 
-def validate_package(root: Path) -> Report:
+def validate_package(root: Path, engine: str = "fast", progress=None) -> Report:
+    """Validate the package at ``root``. engine "fast" (engine_fast.py, polars) or "frictionless"
+    (the reference steps below); the fast engine hands a package it cannot vouch for back to
+    the reference. ``progress(step)`` is told each step as it starts."""
     root = Path(root)
     if not root.is_dir():
         raise UnreadablePackage(f"{root}: not a directory (expected a folder holding {DESCRIPTOR})")
@@ -40,6 +43,13 @@ def validate_package(root: Path) -> Report:
     report.steps.append("descriptor")
     if descriptor is None:
         return report
+    if engine == "fast":
+        from .engine_fast import run_fast
+
+        if run_fast(root, descriptor, layout, report, progress) is None:
+            return report
+    if progress:
+        progress("tables (frictionless)")
     tables = {t.name: read_csv(root / t.path, t.path) for t in layout.tables if _listed(descriptor, t.name)}
     for table in tables.values():
         for p in table.problems:

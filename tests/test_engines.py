@@ -1,0 +1,145 @@
+"""The fast engine against the reference (frictionless) engine, on generated packages.
+
+benchmarks/generate.py writes a package with one error of every kind validate reports; both
+engines must report the same problems (file, line, column, field, check and wording), and
+every error the generator seeded. Files whose structure the fast engine cannot vouch for go
+to the reference engine, with the same result.
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from claimtrail.engine_fast import run_fast
+from claimtrail.layout import build_layout
+from claimtrail.problems import Report
+from claimtrail.progress import Progress
+from claimtrail.validate import validate_package
+
+from conftest import write_descriptor
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("claimtrail_generate", REPO / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("seeded")
+    _generator().generate(root, 200, seed=3, errors=True)
+    return root
+
+
+def keys(report: Report) -> set[tuple]:
+    return {(p.path, p.line, p.field, p.check) for p in report.sorted_problems()}
+
+
+def fast_only(root: Path) -> tuple[Report, str | None]:
+    """The fast engine alone: its report, and why it handed the package back (None if it did not)."""
+    from claimtrail.validate import _check_descriptor
+
+    report = Report(str(root))
+    descriptor = _check_descriptor(root, build_layout(), report)
+    return report, run_fast(root, descriptor, build_layout(), report)
+
+
+def test_fast_engine_handles_the_seeded_package_itself(seeded):
+    report, fallback = fast_only(seeded)
+    assert fallback is None
+    assert report.steps == ["descriptor", "tables", "records", "references"][1:]
+
+
+def test_both_engines_report_the_same_problems(seeded):
+    fast = validate_package(seeded, engine="fast")
+    reference = validate_package(seeded, engine="frictionless")
+    assert keys(fast) == keys(reference)
+    assert fast.sorted_problems() == reference.sorted_problems()  # wording, columns, hints too
+    assert fast.counts == reference.counts
+    assert fast.steps == reference.steps
+
+
+def test_every_seeded_error_is_reported(seeded):
+    manifest = json.loads((seeded / "errors.json").read_text(encoding="utf-8"))
+    expected = {(e["path"], e["line"], e["field"], e["check"]) for e in manifest["errors"]}
+    checks = {e["check"] for e in manifest["errors"]}
+    # One of each frictionless table error we rely on, and of the package's own checks.
+    assert {"type-error", "constraint-error", "primary-key", "foreign-key", "hash-count", "byte-count",
+            "pointer-quote", "pointer-range", "pointer-in-boilerplate", "date-order", "casualty-order",
+            "duplicate-id", "record-without-pointer", "ord-sequence", "source-hash", "record-schema"} <= checks
+    assert keys(validate_package(seeded, engine="fast")) == expected
+
+
+def test_a_valid_package_is_valid_for_both(tmp_path):
+    _generator().generate(tmp_path, 120, seed=5)
+    assert validate_package(tmp_path, engine="fast").valid
+    assert validate_package(tmp_path, engine="frictionless").valid
+    assert fast_only(tmp_path)[1] is None
+
+
+def _break(root: Path, table: str, edit) -> None:
+    path = root / table
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8", newline="")
+    write_descriptor(root)
+
+
+@pytest.mark.parametrize("name, table, edit", [
+    ("quoted line breaks shift the lines", "claims.csv",
+     lambda text: text.replace("\n", "\n", 1).replace(",asserts,", ',"asserts\nwith a\nbreak",', 1)),
+    ("a ragged row", "actors.csv", lambda text: text.replace("\n", ",extra\n", 2)),
+    ("a missing cell", "events.csv", lambda text: "\n".join([text.split("\n")[0], text.split("\n")[1].rsplit(",", 1)[0],
+                                                             *text.split("\n")[2:]])),
+    ("a blank line", "claims.csv", lambda text: text.replace("\n", "\n\n", 2)),
+    ("a stray quote", "claims.csv", lambda text: text.replace(",asserts,", ',ass"erts,', 1)),
+    ("a wrong header", "uncoded.csv", lambda text: text.replace("reason", "why", 1)),
+    ("CRLF line ends", "actors.csv", lambda text: text.replace("\n", "\r\n")),
+])
+def test_structure_problems_give_the_reference_verdict(tmp_path, name, table, edit):
+    _generator().generate(tmp_path, 60, seed=7)
+    _break(tmp_path, table, edit)
+    fast = validate_package(tmp_path, engine="fast")
+    reference = validate_package(tmp_path, engine="frictionless")
+    assert fast.sorted_problems() == reference.sorted_problems(), name
+
+
+def test_quoted_line_breaks_are_read_by_the_fast_engine_itself(tmp_path):
+    _generator().generate(tmp_path, 60, seed=7)
+    _break(tmp_path, "claims.csv", lambda text: text.replace(",asserts,", ',"two\nlines",', 2))
+    report, fallback = fast_only(tmp_path)
+    assert fallback is None
+    reference = validate_package(tmp_path, engine="frictionless")
+    assert report.sorted_problems() == reference.sorted_problems()
+    assert {p.check for p in report.sorted_problems()} == {"constraint-error"}
+    lines = (tmp_path / "claims.csv").read_text(encoding="utf-8").split("\n")
+    second = next(p for p in report.sorted_problems() if p.line > 3)
+    assert lines[second.line - 1].startswith("clm-")  # the physical line where that row starts
+
+
+def test_progress_is_silent_when_stderr_is_not_a_terminal():
+    stream = io.StringIO()
+    progress = Progress(stream)
+    progress("tables: claims.csv")
+    progress.done()
+    assert stream.getvalue() == ""
+
+
+def test_progress_rewrites_one_line_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = Progress(stream)
+    progress("tables: claims.csv")
+    progress("records: claim")
+    progress.done()
+    out = stream.getvalue()
+    assert "\n" not in out and out.count("\r") >= 3 and "records: claim" in out
