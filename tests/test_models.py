@@ -379,8 +379,9 @@ def test_check_passes_on_the_committed_file_and_fails_on_a_changed_one(tmp_path,
 
 
 def test_module_entry_point_checks_the_repository_file():
-    run = subprocess.run([sys.executable, "-m", "claimtrail.codegen", "--check"], cwd=REPO,
-                         capture_output=True, text=True, timeout=60)
+    # Paths are explicit: in a wheel install the module does not sit in the checkout.
+    run = subprocess.run([sys.executable, "-m", "claimtrail.codegen", "--check", "--out", str(MODELS_PY),
+                          "--schema", str(SCHEMA_DIR)], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert str(MODELS_PY) in run.stdout
 
