@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 from .csvio import CsvTable
 from .layout import Layout
+from .locate import near_miss
 from .problems import Problem
 from .records import Assembled
 
@@ -82,7 +82,8 @@ def check_sources(pkg: Package) -> Iterator[Problem]:
             yield pkg.problem(src.origin_of(("sha256",)), "source-hash",
                               f"source {rec.get('id')}: the text of {rec.get('path')} is not the one that was hashed; "
                               "its pointers were not checked", expected=str(rec.get("sha256")), found=sha,
-                              fix="if the text was re-captured on purpose, run 'claimtrail fix' to update hash, bytes and length, then re-check every pointer")
+                              fix="restore the text as received; if it was re-captured on purpose, run 'claimtrail fix --sources' "
+                                  "to update hash, bytes and length, then re-check every pointer into it")
             continue
         if rec.get("bytes") != len(data):
             yield pkg.problem(src.origin_of(("bytes",)), "source-bytes", f"source {rec.get('id')}: size differs",
@@ -107,24 +108,8 @@ def check_sources(pkg: Package) -> Iterator[Problem]:
 
 def _near_misses(text: str, quote: str) -> str | None:
     """Say why a quote that does not occur nearly occurs: normalisation, quotes, dashes, spaces."""
-    folds = {
-        "Unicode normalisation (NFC/NFD)": lambda s: unicodedata.normalize("NFC", s),
-        "straight vs curly quotes, dashes or no-break spaces": lambda s: s.translate(_TYPOGRAPHY),
-        "letter case": str.casefold,
-    }
-    for label, fold in folds.items():
-        folded_quote = fold(quote)
-        folded_text = fold(text)
-        if len(folded_text) == len(text) and folded_quote in folded_text:
-            at = folded_text.index(folded_quote)
-            if len(fold(quote)) == len(quote):
-                return f"it differs only in {label} from the text at {at}-{at + len(quote)}: {text[at:at + len(quote)]!r}"
-        if folded_quote in folded_text:
-            return f"it differs only in {label} from a span of the text"
-    return None
-
-
-_TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
+    near = near_miss(text, quote)
+    return near.describe() if near else None
 
 
 def check_pointers(pkg: Package) -> Iterator[Problem]:
@@ -274,10 +259,15 @@ POINTER_PROPERTIES = {"event": "pointers", "actor": "names", "claim": "attributi
 
 def check_record_pointers(pkg: Package) -> Iterator[Problem]:
     for record_type, prop in POINTER_PROPERTIES.items():
-        for item in pkg.records.get(record_type, []):
-            if not item.record.get(prop):
+        items = pkg.records.get(record_type, [])
+        # Two rows with one id share their children; the primary key check reports them.
+        twice = {i for i, n in Counter(item.record.get("id") for item in items).items() if n > 1}
+        child = next(c.name for c in pkg.layout.children(record_type) if c.prop == prop)
+        if child not in pkg.tables or not pkg.tables[child].readable:
+            continue  # its lists are empty because the table could not be read, reported as such
+        for item in items:
+            if not item.record.get(prop) and item.record.get("id") not in twice:
                 table = pkg.layout.root[record_type].name
-                child = next(c.name for c in pkg.layout.children(record_type) if c.prop == prop)
                 yield pkg.problem(item.origin_of(()), "record-without-pointer",
                                   f"{record_type} {item.record.get('id')} has no pointer: add a row to {child}.csv",
                                   fix=f"every {record_type} in {table}.csv needs at least one row in {child}.csv")

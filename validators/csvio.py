@@ -61,7 +61,8 @@ def read_csv(path: Path, name: str) -> CsvTable:
         data = path.read_bytes()
     except OSError as e:
         table.readable = False
-        table.problems.append(Problem(name, "missing-file", f"cannot read the file: {e.strerror or e}"))
+        table.problems.append(Problem(name, "missing-file", f"cannot read the file: {e.strerror or e}",
+                                      fix="restore it: every table of the layout is present; one without rows is its header line alone"))
         return table
     text, problems = decode(data, name)
     if text is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from .problems import Report
+from .problems import Problem, Report
 
 JSON_FORMAT_VERSION = 1
 RECORD_LABELS = (("source", "sources"), ("pointer", "pointers"), ("actor", "actors"), ("event", "events"),
@@ -18,18 +18,21 @@ def counts_line(report: Report) -> str:
     return ", ".join(f"{report.counts.get(k, 0)} {label}" for k, label in RECORD_LABELS)
 
 
+def detail(p: Problem) -> str:
+    """The message with field, expected, found and fix: everything but the location and check."""
+    line = p.message
+    if p.field and p.field not in p.message:
+        line += f" [field {p.field}]"
+    if p.expected is not None or p.found is not None:
+        line += f" (expected {p.expected!r}, found {p.found!r})"
+    if p.fix:
+        line += f"; fix: {p.fix}"
+    return line
+
+
 def render_text(report: Report, seconds: float) -> str:
     problems = report.sorted_problems()
-    lines = []
-    for p in problems:
-        line = f"{p.location}: {p.check}: {p.message}"
-        if p.field and p.field not in p.message:
-            line += f" [field {p.field}]"
-        if p.expected is not None or p.found is not None:
-            line += f" (expected {p.expected!r}, found {p.found!r})"
-        if p.fix:
-            line += f"; fix: {p.fix}"
-        lines.append(line)
+    lines = [f"{p.location}: {p.check}: {detail(p)}" for p in problems]
     if problems:
         by_check = ", ".join(f"{n} {c}" for c, n in report.by_check().items())
         lines.append(f"invalid: {len(problems)} problem{'s' if len(problems) != 1 else ''} in {report.package} ({by_check})")

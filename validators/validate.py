@@ -11,13 +11,15 @@ Validation only reads: nothing under the package folder is written.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from . import checks
 from .csvio import CsvTable, decode, read_csv
 from .descriptor import DESCRIPTOR, PACKAGE_PROFILE, table_schema
-from .jsonload import StrictJSONError, loads
+from .frictionless_problems import translate
+from .jsonload import StrictJSONError, line_of, loads
 from .layout import Layout, build_layout
 from .problems import Problem, Report
 from .records import assemble
@@ -92,11 +94,17 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
         return None
     from frictionless import Package
 
+    def at(key: str, value) -> int:  # the line to point at; the top of the file when not found
+        return line_of(text, key, value) or 1
+
+    regenerate = f"run 'claimtrail descriptor {report.package}'"
     for error in Package.metadata_validate(descriptor):
-        report.add(Problem(name, "descriptor-profile", f"not a valid Data Package: {error.note}"))
+        if "is not safe" not in error.note:  # an unsafe path is reported below, with its line
+            report.add(Problem(name, "descriptor-profile", f"not a valid Data Package: {error.note}", line=1))
     if descriptor.get("$schema") != PACKAGE_PROFILE:
         report.add(Problem(name, "descriptor-profile", "the descriptor must declare the Data Package v2 profile",
-                           field="$schema", expected=PACKAGE_PROFILE, found=str(descriptor.get("$schema"))))
+                           line=at("$schema", descriptor.get("$schema")), field="$schema", expected=PACKAGE_PROFILE,
+                           found=str(descriptor.get("$schema")), fix=regenerate if "resources" in descriptor else None))
     resources = descriptor.get("resources")
     if not isinstance(resources, list):
         return None
@@ -106,27 +114,31 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
             continue
         rname = res.get("name")
         if rname in seen:
-            report.add(Problem(name, "descriptor-resource", f"resource name {rname!r} is used twice", field=f"resources[{i}].name"))
+            report.add(Problem(name, "descriptor-resource", f"resource name {rname!r} is used twice", line=at("name", rname),
+                               field=f"resources[{i}].name", fix=regenerate))
         seen.add(rname)
         path = res.get("path")
         if not isinstance(path, str) or not _inside(root, path):
             report.add(Problem(name, "descriptor-path",
                                f"resource {rname!r}: path {path!r} must be a relative path inside the package "
-                               "(no absolute path, no '..', no link leading out)", field=f"resources[{i}].path"))
+                               "(no absolute path, no '..', no link leading out)", line=at("path", path),
+                               field=f"resources[{i}].path",
+                               fix=f"correct the path (a source's is in sources.csv), then {regenerate}"))
             res["_unsafe"] = True
     for table in layout.tables:
         res = next((r for r in resources if isinstance(r, dict) and r.get("name") == table.name), None)
         if res is None:
             report.add(Problem(name, "descriptor-resource", f"the table resource {table.name!r} is missing",
-                               fix="run 'claimtrail descriptor' to regenerate the resources"))
+                               line=1, fix=f"{regenerate} to regenerate the resources"))
             continue
         if res.get("path") != table.path:
             report.add(Problem(name, "descriptor-resource", f"resource {table.name!r} must have path {table.path!r}",
-                               expected=table.path, found=str(res.get("path"))))
+                               line=at("name", table.name), expected=table.path, found=str(res.get("path")), fix=regenerate))
         if res.get("schema") != table_schema(table):
             report.add(Problem(name, "descriptor-schema",
                                f"the table schema of {table.name!r} differs from the one derived from the JSON Schemas",
-                               fix="run 'claimtrail descriptor' to regenerate it; edit schema/*.schema.json, never the descriptor"))
+                               line=at("name", table.name),
+                               fix=f"{regenerate} to regenerate it; edit schema/*.schema.json, never the descriptor"))
     return descriptor
 
 
@@ -139,55 +151,72 @@ def _inside(root: Path, relative: str) -> bool:
 
 # -- step 2 ---------------------------------------------------------------------------------
 
+def _inline_oversized(resource: dict[str, Any], table: CsvTable | None) -> dict[str, Any]:
+    """A table with an oversized cell goes to frictionless as the cells csvio read (that cell
+    emptied): frictionless samples the file each time it opens it, lookups included, and a
+    50 MB cell would make validation take minutes."""
+    if table is None or not any(p.check == "cell-too-large" for p in table.problems):
+        return resource
+    inline = {k: v for k, v in resource.items() if k not in ("path", "scheme", "format", "mediatype", "encoding", "hash", "bytes")}
+    inline["data"] = [table.header] + [[row.get(h, "") for h in table.header] for row in table.rows]
+    return inline
+
+
 def _check_tables(root: Path, descriptor: dict[str, Any], tables: dict[str, CsvTable], report: Report) -> None:
     from frictionless import Package
 
     clean = {k: v for k, v in descriptor.items()}
-    clean["resources"] = [r for r in descriptor["resources"] if isinstance(r, dict) and not r.get("_unsafe")]
+    clean["resources"] = [_inline_oversized(r, tables.get(r.get("name"))) for r in descriptor["resources"]
+                          if isinstance(r, dict) and not r.get("_unsafe")]
     for r in clean["resources"]:
         r.pop("_unsafe", None)
     try:
         package = Package(clean, basepath=str(root))
         result = package.validate()
     except Exception as e:  # frictionless raises FrictionlessException on unusable metadata
-        report.add(Problem(DESCRIPTOR, "descriptor-profile", f"frictionless cannot open the package: {e}"))
+        report.add(Problem(DESCRIPTOR, "descriptor-profile", f"frictionless cannot open the package: {e}", line=1))
         return
+    schemas = {r.get("name"): r.get("schema") for r in clean["resources"] if isinstance(r.get("schema"), dict)}
     for task in result.tasks:
         table = tables.get(task.name)
         path = table.name if table else str(task.place)
         if table is not None and not table.readable:
             continue  # already reported, more precisely, when the file was read
         for error in task.errors:
-            report.add(_from_frictionless(path, table, error))
+            problem = translate(path, table, error, schemas.get(task.name), tables, report.package)
+            if problem is not None:
+                report.add(problem)
     for error in result.errors:
         report.add(Problem(DESCRIPTOR, error.type, error.message))
 
 
-def _from_frictionless(path: str, table: CsvTable | None, error) -> Problem:
-    row = getattr(error, "row_number", None)
-    column = getattr(error, "field_number", None)
-    field = getattr(error, "field_name", None) or None
-    line = None
-    if table is not None and row is not None and 0 < row <= len(table.lines):
-        line = table.lines[row - 1]
-    elif row is not None:
-        line = row
-    if row is None and getattr(error, "type", "").endswith("label"):
-        line = 1
-    if field is None and table is not None and column:
-        field = table.header[column - 1] if column <= len(table.header) else None
-    return Problem(path, error.type, error.message, line=line, column=column, field=field)
-
-
 # -- step 3 ---------------------------------------------------------------------------------
+
+_HEADER_CHECKS = {"missing-label", "extra-label", "duplicate-label", "blank-label", "incorrect-label", "blank-header"}
+
 
 def _check_records(records, tables: dict[str, CsvTable], report: Report) -> None:
     schemas = load_schemas()
+    # Cells under a broken header, and records whose id a second row also claims (they are
+    # assembled from the wrong rows), cannot be trusted: the table problem is the one to fix.
+    broken = {p.path for p in report.problems if p.line == 1 and p.check in _HEADER_CHECKS}
+    # So are the lists of a child table that could not be read (they come out empty) and the
+    # pointer ids of an unreadable pointers table (they stay ids): that table is the problem.
+    layout = build_layout()
+    unread = {t.name for t in layout.tables if t.name not in tables or not tables[t.name].readable}
     for record_type, items in records.items():
         validator = record_validator(schemas, record_type)
+        ids = Counter(item.record.get("id") for item in items)
+        lost = {c.prop for c in layout.children(record_type) if c.name in unread}
         for item in items:
+            if ids[item.record.get("id")] > 1:
+                continue
             for error in validator.iter_errors(item.record):
                 file, line, column = item.origin_of(tuple(error.absolute_path)) or (record_type, None, None)
+                if file in broken or (error.absolute_path and error.absolute_path[0] in lost):
+                    continue
+                if "pointers" in unread and isinstance(error.instance, str) and error.instance.startswith("ptr-"):
+                    continue
                 where = "/".join(map(str, error.absolute_path)) or "(record)"
                 table = tables.get(file.removesuffix(".csv"))
                 report.add(Problem(file, "record-schema",

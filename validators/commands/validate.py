@@ -14,7 +14,9 @@ DESCRIPTION = ("Validate a claimtrail data package, in order: the descriptor, ev
 
 def add_arguments(parser) -> None:
     parser.add_argument("path", nargs="?", type=Path, help="folder holding datapackage.json (default: the bundled data)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
+                        help="report format: text, json (docs/validation-report.md) or github (workflow commands "
+                             "for annotations, plus a table appended to $GITHUB_STEP_SUMMARY when set); default: text")
     parser.add_argument("--engine", choices=("fast", "frictionless"), default="fast",
                         help="fast: polars and jsonschema-rs, the same verdicts in a fraction of the time; "
                              "frictionless: the reference implementation (default: fast)")
@@ -38,5 +40,13 @@ def run(args) -> int:
         return EXIT_USAGE
     seconds = time.perf_counter() - started
     progress.done()
-    print(render_json(report, seconds) if args.format == "json" else render_text(report, seconds))
+    if args.format == "github":
+        from ..github_report import append_step_summary, render_github
+
+        print(render_github(report, seconds))
+        trouble = append_step_summary(report)
+        if trouble:
+            print(f"::warning title=step summary::{trouble}")
+    else:
+        print(render_json(report, seconds) if args.format == "json" else render_text(report, seconds))
     return EXIT_OK if not report.sorted_problems() else EXIT_INVALID
