@@ -11,4 +11,7 @@ MODULES = (
     "release",
     "dictionary",
     "diff",
+    "locate",
+    "add_source",
+    "fix",
 )
