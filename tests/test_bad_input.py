@@ -443,3 +443,73 @@ def test_json_report_is_parseable_for_a_broken_package(pkg, capsys):
     report = json.loads(out)
     assert report["valid"] is False
     assert {"path": "actors.csv", "line": 1, "check": "empty-file"}.items() <= report["problems"][0].items()
+
+
+# -- arbitrary bytes: reports, never exceptions ----------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from claimtrail.csvio import read_csv  # noqa: E402
+from claimtrail.jsonload import StrictJSONError, loads  # noqa: E402
+from claimtrail.problems import Report  # noqa: E402
+from claimtrail.validate import validate_package  # noqa: E402
+
+# Text built from the characters that make CSV and JSON hard: separators, quotes, line ends,
+# NUL, a BOM, non-ASCII letters and typographic quotes.
+TRICKY = st.sampled_from(list('ab1,";\r\n\x00\ufeff\u00e9\u2019\u00a0{}[]:-') + ["NaN", "true", "ptr-000-0001", "src-000"])
+CSV_LIKE = st.lists(st.lists(st.lists(TRICKY, max_size=6).map("".join), max_size=8), max_size=8).map(
+    lambda rows: "\n".join(",".join(r) for r in rows))
+ANY_BYTES = st.one_of(st.binary(max_size=400), st.text(max_size=200).map(lambda t: t.encode("utf-8")),
+                      CSV_LIKE.map(lambda t: t.encode("utf-8")), CSV_LIKE.map(lambda t: t.encode("utf-16")))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=ANY_BYTES)
+def test_read_csv_returns_problems_for_any_bytes(tmp_path, data):
+    path = tmp_path / "table.csv"
+    path.write_bytes(data)
+    table = read_csv(path, "table.csv")
+    assert all(p.path == "table.csv" and p.check and p.message for p in table.problems)
+    if table.readable:
+        assert len(table.lines) == len(table.rows) + 1 == len(table.widths)
+        assert table.lines == sorted(table.lines)
+    else:
+        assert table.problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=300), CSV_LIKE, st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=20).map(json.dumps)))
+def test_json_reader_returns_or_raises_a_located_error(text):
+    try:
+        loads(text)
+    except StrictJSONError as e:
+        assert e.message
+        assert e.line is None or e.line >= 1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=ANY_BYTES)
+def test_validate_package_reports_on_any_descriptor_bytes(pkg, data):
+    (pkg / "datapackage.json").write_bytes(data)
+    report = validate_package(pkg)
+    assert isinstance(report, Report) and not report.valid
+    assert all(p.path == "datapackage.json" for p in report.problems)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=st.sampled_from(["pointers.csv", "sources.csv", "events.csv", "claim_attributions.csv"]),
+       data=ANY_BYTES, engine=st.sampled_from(["fast", "frictionless"]))
+def test_validate_package_reports_on_any_table_bytes(pkg, table, data, engine):
+    original = (pkg / table).read_bytes()
+    (pkg / table).write_bytes(data)
+    try:
+        report = validate_package(pkg, engine=engine)
+    finally:
+        (pkg / table).write_bytes(original)
+    assert isinstance(report, Report)
+    assert not report.valid, "the descriptor's hash of the table no longer matches, at least"
+    assert all(isinstance(p.check, str) and p.path for p in report.sorted_problems())

@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
+import re
+import shlex
 import shutil
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import yaml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimtrail.cli import main
+from claimtrail.cli import _parser, main
 from claimtrail.locate import locate, near_miss
-from conftest import DATA, SOURCE_000, SOURCE_003, write_descriptor
+from conftest import DATA, REPO, SOURCE_000, SOURCE_003, write_descriptor
 from helpers import get_cell, read_rows, set_cell, write_rows
 from test_bad_input import snapshot
 
@@ -103,8 +109,6 @@ def test_locate_unknown_source_is_a_usage_error(small_package, capsys):
 
 
 def test_locate_reads_words_from_stdin(small_package, capsys, monkeypatch):
-    import io
-
     monkeypatch.setattr("sys.stdin", io.StringIO("Syria and one\nin Iraq\n"))  # the text has a space, not a line end
     code, out, _ = run(capsys, "locate", "src-000", "-", "--package", small_package)
     assert code == 1 and "differs only in spaces" in out and "U+000A LINE FEED" in out
@@ -265,7 +269,7 @@ def test_fix_proposes_a_diff_and_writes_only_when_asked(small_package, capsys, t
     assert f"-{pid},src-003,{start + 3},{end + 3},John Kirby,," in out
     assert f"+{pid},src-003,{start},{end},John Kirby,," in out
     assert "--- a/pkg/pointers.csv" in out and "+++ b/pkg/datapackage.json" in out
-    assert f"proposed: pointers.csv:" in err and f"{start + 3}-{end + 3} -> {start}-{end}" in err
+    assert "proposed: pointers.csv:" in err and f"{start + 3}-{end + 3} -> {start}-{end}" in err
     assert "claimtrail fix pkg --write" in err
     if shutil.which("git"):  # the diff is a patch git can apply as it is
         (tmp_path / "fix.patch").write_text(out, encoding="utf-8")
@@ -364,3 +368,44 @@ def test_fix_with_a_malformed_descriptor_lists_it(small_package, capsys):
     code, out, err = run(capsys, "fix", small_package)
     assert code == 1 and "+++ b/" in out
     assert "not repaired: datapackage.json: not regenerated" in err
+
+
+# -- hooks for other repositories ------------------------------------------------------------
+
+def test_pre_commit_hook_runs_the_validator(small_package):
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "claimtrail-validate" and hook["language"] == "python" and hook["pass_filenames"] is False
+    assert all(re.search(hook["files"], f) for f in ("data/pointers.csv", "data/datapackage.json", "data/sources/a.txt"))
+    assert not re.search(hook["files"], "validators/cli.py")
+    script = Path(sys.executable).with_name(hook["entry"].split()[0])
+    argv = [str(script), *hook["entry"].split()[1:], str(small_package)]  # args [data] replaced by this package
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    assert subprocess.run(argv, capture_output=True, env=env).returncode == 0
+    set_cell(small_package, "actors", "act-john-kirby", "kind", "persn")
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+    assert proc.returncode == 1 and "actors.csv:3:3: constraint-error" in proc.stdout
+
+
+def test_workflow_validates_installs_and_tests():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "validate.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert "pull_request" in triggers and "push" in triggers
+    steps = {s.get("name"): s for s in workflow["jobs"]["validate"]["steps"]}
+    assert steps["Validate"]["run"] == 'claimtrail validate "$PACKAGE" --format github'
+    assert "pip install '.[test]'" in steps["Install"]["run"]
+    assert steps["Test"]["run"] == "python -m pytest"
+    text = (REPO / ".github" / "workflows" / "validate.yml").read_text(encoding="utf-8")
+    assert text.count("CHANGE") >= 4, "downstream copies are told what to change"
+
+
+def test_every_command_in_contributing_parses():
+    """The commands CONTRIBUTING.md tells contributors to type exist with those options."""
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:sh|console)\n(.*?)```", text, flags=re.S)
+    commands = [ln.removeprefix("$ ").strip() for b in blocks for ln in b.splitlines()
+                if ln.removeprefix("$ ").startswith("claimtrail ")]
+    assert len(commands) >= 6
+    parser, _ = _parser()
+    for line in commands:
+        parser.parse_args(shlex.split(line)[1:])  # exits (SystemExit) on an unknown option
+    assert {shlex.split(c)[1] for c in commands} >= {"add-source", "locate", "descriptor", "validate", "fix"}
