@@ -221,7 +221,33 @@ def _check_records(records, tables: dict[str, CsvTable], report: Report) -> None
                 table = tables.get(file.removesuffix(".csv"))
                 report.add(Problem(file, "record-schema",
                                    f"{record_type} {item.record.get('id')}: {where}: {_short(error.message)}",
-                                   line=line, field=column, column=table.column_number(column) if table else None))
+                                   line=line, field=column, column=table.column_number(column) if table else None,
+                                   expected=_expected(error), found=_found(error)))
+
+
+def _expected(error) -> str | None:
+    """What the JSON Schema keyword that failed asks for, in words."""
+    keyword, value = error.validator, error.validator_value
+    if keyword == "enum":
+        return "one of: " + ", ".join(json.dumps(v) if v is None else str(v) for v in value)
+    if keyword == "type":
+        return f"a value of type {value}"
+    if keyword == "pattern":
+        return f"text matching {value}"
+    if keyword == "format":
+        return f"a valid {value}"
+    if keyword in ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"):
+        return f"{keyword} {value}"
+    if keyword == "required":
+        return "the properties " + ", ".join(map(str, value))
+    return None
+
+
+def _found(error) -> str | None:
+    value = error.instance
+    if isinstance(value, (dict, list)):
+        return None  # a whole object: the message says what is wrong with it
+    return "null" if value is None else _short(str(value))
 
 
 def _short(message: str) -> str:
