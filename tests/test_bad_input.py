@@ -237,7 +237,8 @@ def test_duplicate_id_across_tables(pkg, capsys):
     write_rows(pkg / "discrepancies.csv", rows)
     write_descriptor(pkg)
     # The pattern of discrepancy ids and the cross-table check both catch it.
-    assert_reported(capsys, pkg, "constraint-error", "discrepancies.csv:3:1", "dis-")
+    out = assert_reported(capsys, pkg, "constraint-error", "discrepancies.csv:3:1", "dis-")
+    assert "discrepancies.csv:3:1: duplicate-id: id clm-strikes-necessary is used by a claim and a discrepancy" in out
 
 
 def test_dangling_reference(pkg, capsys):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimtrail.cli import _parser, main
@@ -409,3 +409,34 @@ def test_every_command_in_contributing_parses():
     for line in commands:
         parser.parse_args(shlex.split(line)[1:])  # exits (SystemExit) on an unknown option
     assert {shlex.split(c)[1] for c in commands} >= {"add-source", "locate", "descriptor", "validate", "fix"}
+
+
+TYPOGRAPHY = st.sampled_from(list("ab é’'\"“”-–—\u00a0\n\u0301\u200bAB.…"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(TYPOGRAPHY, max_size=80).map("".join), quote=st.lists(TYPOGRAPHY, min_size=1, max_size=12).map("".join))
+def test_locate_never_fails_and_near_misses_are_real_spans(text, quote):
+    found = locate(text, quote)
+    assert all(text[m.start:m.end] == quote for m in found.matches)
+    if found.near is not None:
+        near = found.near
+        assert 0 <= near.start <= near.end <= len(text) and text[near.start:near.end] == near.found
+        assert near.describe()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
+       table=st.sampled_from(["pointers.csv", "sources.csv"]))
+def test_fix_on_any_table_bytes_plans_or_refuses(small_package, data, table, capsys):
+    original = (small_package / table).read_bytes()
+    (small_package / table).write_bytes(data)
+    try:
+        before = snapshot(small_package)
+        code = main(["fix", str(small_package)])
+        out, err = capsys.readouterr()
+        assert code in (1, 2), out + err
+        assert "internal error" not in err and "Traceback" not in err
+        assert snapshot(small_package) == before
+    finally:
+        (small_package / table).write_bytes(original)

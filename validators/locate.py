@@ -139,7 +139,9 @@ def _closest(text: str, quote: str, threshold: float = 0.75) -> NearMiss | None:
             continue
         start = max(0, block.a - block.b)
         for s in range(max(0, start - 3), min(len(text), start + 4)):
-            for e in (s + len(quote) - 1, s + len(quote), s + len(quote) + 1):
+            for e in {min(len(text), s + len(quote) + d) for d in (-1, 0, 1)}:
+                if e <= s:
+                    continue
                 ratio = difflib.SequenceMatcher(None, text[s:e], quote, autojunk=False).ratio()
                 if best is None or ratio > best[0]:
                     best = (ratio, s, e)
