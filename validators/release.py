@@ -221,11 +221,14 @@ def bundled_differences(package: Path, project: Path) -> list[str]:
 
 
 def have_build() -> bool:
+    # Ask for build's entry point, not just "build": a checkout's build/ folder (setuptools'
+    # output) imports as an empty namespace package named build.
+    from importlib.util import find_spec
+
     try:
-        import build  # noqa: F401
+        return find_spec("build.__main__") is not None
     except ImportError:
         return False
-    return True
 
 
 def build_python_dist(project: Path, out: Path, timestamp: int) -> list[Path]:
