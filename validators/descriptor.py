@@ -86,8 +86,15 @@ def table_schema(table: Table) -> dict[str, Any]:
     return schema
 
 
+class DescriptorError(Exception):
+    """The descriptor cannot be regenerated: names the file and what is wrong with it."""
+
+
 def file_digest(path: Path) -> tuple[str, int]:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DescriptorError(f"{path}: cannot read the file: {e.strerror or e}") from None
     return hashlib.sha256(data).hexdigest(), len(data)
 
 
@@ -95,7 +102,16 @@ def _sources(package_dir: Path, layout: Layout) -> list[dict[str, str]]:
     path = package_dir / layout.root["source"].path
     if not path.exists():
         return []
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    try:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise DescriptorError(f"{path}: cannot be read as a UTF-8 CSV table: {e}") from None
+    needed = {"id", "path", "sha256", "bytes"}
+    for line, row in enumerate(rows, 2):
+        missing = sorted(k for k in needed if not row.get(k))
+        if missing:
+            raise DescriptorError(f"{path}:{line}: the source row lacks {', '.join(missing)}")
+    return rows
 
 
 def build_resources(package_dir: Path, layout: Layout | None = None) -> list[dict[str, Any]]:
@@ -150,7 +166,16 @@ def dumps(descriptor: dict[str, Any]) -> str:
 
 def regenerate(package_dir: Path) -> tuple[str, str]:
     """(current text, regenerated text) of the package's descriptor."""
+    from .jsonload import StrictJSONError, loads
+
     path = package_dir / DESCRIPTOR
-    current = path.read_text(encoding="utf-8")
-    metadata = json.loads(current)
+    try:
+        current = path.read_text(encoding="utf-8")
+        metadata = loads(current)
+    except (OSError, UnicodeDecodeError) as e:
+        raise DescriptorError(f"{path}: cannot be read as UTF-8 text: {e}") from None
+    except StrictJSONError as e:
+        raise DescriptorError(f"{path}:{e.line or 1}: not valid JSON: {e.message}") from None
+    if not isinstance(metadata, dict):
+        raise DescriptorError(f"{path}: the descriptor is not a JSON object")
     return current, dumps(build_descriptor(package_dir, metadata))

@@ -11,7 +11,7 @@ from .problems import Problem, Report
 
 JSON_FORMAT_VERSION = 1
 RECORD_LABELS = (("source", "sources"), ("pointer", "pointers"), ("actor", "actors"), ("event", "events"),
-                 ("claim", "claims"), ("discrepancy", "discrepancies"), ("uncoded", "uncoded spans"))
+                 ("claim", "claims"), ("discrepancy", "discrepancies"), ("uncoded", "uncoded spans"), ("tombstone", "tombstones"))
 
 
 def counts_line(report: Report) -> str:

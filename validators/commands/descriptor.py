@@ -18,13 +18,17 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ..cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-    from ..descriptor import DESCRIPTOR, regenerate
+    from ..descriptor import DESCRIPTOR, DescriptorError, regenerate
 
     target = args.path / DESCRIPTOR
     if not target.is_file():
         print(f"claimtrail: {target}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    current, fresh = regenerate(args.path)
+    try:
+        current, fresh = regenerate(args.path)
+    except DescriptorError as e:
+        print(f"claimtrail: {e}", file=sys.stderr)
+        return EXIT_INVALID
     if args.check:
         if current != fresh:
             print(f"{target}: out of date; run 'claimtrail descriptor {args.path}'")
