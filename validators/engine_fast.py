@@ -13,12 +13,18 @@ and the reference engine validates the package instead.
 """
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-import polars as pl
+# polars' allocator (jemalloc) keeps freed pages for a while; this engine lets each table go
+# before reading the next, so give them back at once (it only takes effect when this module
+# is the first to load polars).
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+
+import polars as pl  # noqa: E402
 
 from .fast_tables import Fallback, FastTable, read_table
 from .problems import Problem
@@ -132,21 +138,27 @@ def typed_date_ok(df: pl.DataFrame, name: str) -> pl.Series:
     return df.get_column(name).is_in(good)
 
 
+_PY_ONLY_CLASSES = re.compile(r"\\[wWdDbB]|\(\?[a-zA-Z]")
+
+
 def pattern_fails(df: pl.DataFrame, name: str, pattern: str) -> pl.Series:
     """Cells (not empty) that frictionless' re.match('^{pattern}$') rejects.
 
-    polars' regex engine decides for plain ASCII cells, where it agrees with Python's re
-    (no line break, whose '$' Python matches before, no \\x1c-\\x1f, which Python's \\s
-    counts as space); Python's re decides for the other distinct values.
+    polars' regex engine decides where it agrees with Python's re: cells without a line break
+    (Python's '$' also matches before a final one) or \\x1c-\\x1f (which Python's \\s counts
+    as space); plain ASCII cells only when the pattern uses \\w, \\d or \\b, whose Unicode
+    meaning differs. Python's re decides for the other distinct values.
     """
     anchored = f"^{pattern}$"
     col = pl.col(name)
     present = ~_missing(name)
-    simple = (col.str.len_bytes() == col.str.len_chars()) & ~col.str.contains(r"[\n\r\x1c-\x1f]")
+    simple = ~col.str.contains(r"[\n\r\x1c-\x1f]")
+    if _PY_ONLY_CLASSES.search(pattern):
+        simple = simple & (col.str.len_bytes() == col.str.len_chars())
     try:
         fast_ok = col.str.contains(anchored)
         df.head(1).select(fast_ok)
-    except Exception:
+    except Exception:  # a pattern polars' engine does not take: Python's re for every value
         simple, fast_ok = pl.lit(False), pl.lit(True)
     compiled = re.compile(anchored)
     slow_rows = present & ~simple.fill_null(False)
@@ -169,6 +181,8 @@ class TableChecks:
         self.cell_errors: list[tuple[int, int, int, Any]] = []  # (row, field number, order, error)
         self.row_errors: list[tuple[int, int, Any]] = []
         self.deferred: list[dict] = []
+        self.fk_bad: dict[str, pl.Series] = {}  # column -> rows whose id is not in the table it refers to
+        self.pk_dup: pl.Series | None = None  # rows whose primary key an earlier row holds
 
     def run(self, lookups: dict[str, pl.Series]) -> list:
         df = self.t.df
@@ -176,6 +190,10 @@ class TableChecks:
             self._field(df, number, spec)
         self._primary_key(df)
         self._foreign_keys(df, lookups)
+        flagged = sorted({r for r, *_ in self.cell_errors})
+        self.flags = pl.Series("flags", [False] * df.height, dtype=pl.Boolean)
+        if flagged:
+            self.flags = self.flags.scatter(flagged, True)
         ordered = sorted([(r, 0, n, o, e) for r, n, o, e in self.cell_errors] + [(r, 1, k, 0, e) for r, k, e in self.row_errors],
                          key=lambda t: t[:4])
         return [e for *_, e in ordered]
@@ -259,7 +277,9 @@ class TableChecks:
         for index in all_null.arg_true().to_list():
             self.row_errors.append((index, 0, errors.PrimaryKeyError(
                 note='cells composing the primary keys are all "None"', cells=self.t.cells(index), row_number=index + 2)))
-        duplicated = kv.select(pl.struct(keys).is_duplicated().alias("d")).to_series() & ~all_null
+        key = kv.get_column(keys[0]) if len(keys) == 1 else kv
+        duplicated = key.is_duplicated() & ~all_null
+        self.pk_dup = duplicated
         if not duplicated.any():
             return
         # frictionless names the latest earlier row holding the same key.
@@ -292,7 +312,8 @@ class TableChecks:
                 self.deferred.append(fk)  # a table read later (sources -> pointers): checked then
                 continue
             values = self.key_values(df, fields).get_column(fields[0])
-            bad = values.is_not_null() & ~values.is_in(lookups[target].implode())
+            bad = (values.is_not_null() & ~values.is_in(lookups[target].implode())).fill_null(False)
+            self.fk_bad[fields[0]] = bad
             for index in bad.arg_true().to_list():
                 value = values[index]
                 note = f'for "{fields[0]}": values "{value}" not found in the lookup table "{target}" as "id"'
@@ -302,9 +323,9 @@ class TableChecks:
 
 
 def lookup_ids(table: FastTable) -> pl.Series:
-    """The non-empty ids of a table: what frictionless looks foreign keys up in."""
-    col = table.df.get_column("id")
-    return col.filter(col.is_not_null() & (col != "")).unique()
+    """The ids of a table, row by row: what frictionless looks foreign keys up in (an empty
+    id matches nothing, as no foreign key value is empty)."""
+    return table.df.get_column("id")
 
 
 def load_table(root: Path, resource: dict[str, Any], spec) -> tuple[FastTable, list]:
@@ -323,226 +344,9 @@ def validate_fast(root: Path, descriptor: dict[str, Any], layout, report, progre
     Raises Fallback when the package holds something the engine cannot vouch for; run_fast()
     then takes back what was reported and the reference steps run.
     """
+    from .fast_run import FastRun
+
     FastRun(root, descriptor, layout, report, progress).run()
-
-
-class FastRun:
-    """One validation, record type by record type (RECORD_TYPES order: a type's tables only
-    refer to types read before it, except sources -> pointers, handled by waiting)."""
-
-    def __init__(self, root: Path, descriptor: dict[str, Any], layout, report, progress=None):
-        from . import checks, fast_records as fr
-        from .schemas import load_schemas
-
-        self.root, self.layout, self.report = root, layout, report
-        self.step = progress or (lambda name: None)
-        self.schemas = load_schemas()
-        fr.check_keywords(self.schemas)
-        from . import fast_checks as fc
-
-        fc.require_known(checks.CHECKS)
-        self.resources = [r for r in descriptor["resources"] if isinstance(r, dict) and not r.get("_unsafe")]
-        check_resources(root, self.resources, layout)
-        self.by_name = {r.get("name"): r for r in self.resources}
-        self.leaves = fr.LeafValidators(self.schemas)
-        self.facades: dict[str, FastTable] = {}
-        self.lookups: dict[str, pl.Series] = {}
-        self.ids: dict[str, pl.DataFrame] = {}  # record type -> (id, line, path) of every root row
-        self.subsets: dict[str, list] = {}  # record type -> records a check may report on
-        self.pointers: FastTable | None = None
-        self.valid_pointers: pl.Series | None = None
-        self.overlap = pl.Series("id", [], dtype=pl.String)
-        self.texts: dict[str, str] = {}
-        self.sources: list = []
-        self.stones: list = []
-        self.own: list[Problem] = []
-        self.counts: dict[str, int] = {}
-        self.pending: list = []  # tables with foreign keys into tables not read yet
-
-    # -- steps --------------------------------------------------------------------------------
-
-    def run(self) -> None:
-        waiting: list[tuple[str, dict]] = []
-        for record_type in self.layout.root:
-            group = self.read_group(record_type)
-            if group is None:
-                continue
-            if self.pointers is None and record_type != "pointer" and self._has_pointers(record_type):
-                waiting.append((record_type, group))  # its records embed pointers: after pointers.csv
-                continue
-            self.records(record_type, group)
-            if record_type == "pointer":
-                for other, other_group in waiting:
-                    self.records(other, other_group)
-                    self.release(other_group)
-                waiting = []
-                self.pointer_texts()
-            self.release(group)
-        for other, other_group in waiting:
-            self.records(other, other_group)
-        if self.pending:
-            raise Fallback("foreign keys into tables that are not in the package")
-        self.text_files()
-        self.finish()
-
-    def _has_pointers(self, record_type: str) -> bool:
-        specs = [self.layout.root[record_type]] + self.layout.children(record_type)
-        return any(c.kind == "pointer" for s in specs for c in s.columns)
-
-    def add(self, path: str, table, error, schema) -> None:
-        problem = table_problem(path, table, error, schema, self.facades, self.report.package)
-        if problem is not None:
-            self.report.add(problem)
-
-    def read_group(self, record_type: str) -> dict[str, FastTable] | None:
-        """Read a record type's tables and run their Table Schema checks."""
-        root_spec = self.layout.root[record_type]
-        specs = [s for s in [root_spec] + self.layout.children(record_type) if s.name in self.by_name]
-        group: dict[str, FastTable] = {}
-        for spec in specs:
-            self.step(f"tables: {spec.path}")
-            resource = self.by_name[spec.name]
-            table, file_errs = load_table(self.root, resource, spec)
-            group[spec.name] = self.facades[spec.name] = table
-            if spec is root_spec:
-                self.lookups[spec.name] = lookup_ids(table)
-            checks = TableChecks(table, resource["schema"])
-            errs = checks.run(self.lookups)
-            if checks.deferred:
-                self.pending.append((spec, checks, resource))
-            # frictionless stops at LIMIT_ERRORS, before its file checks.
-            errs = errs[:LIMIT_ERRORS] if len(errs) >= LIMIT_ERRORS else errs + file_errs
-            for error in errs:
-                self.add(spec.path, table, error, resource["schema"])
-        for spec, checks, resource in list(self.pending):
-            if all((fk["reference"].get("resource") or "") in self.lookups for fk in checks.deferred):
-                self.pending.remove((spec, checks, resource))
-                for error in checks.deferred_errors(self.lookups):
-                    self.add(spec.path, checks.t, error, resource["schema"])
-        return group if root_spec.name in group else None
-
-    def release(self, group: dict[str, FastTable]) -> None:
-        """Keep only what later tables and messages need of a record type's tables: ids."""
-        waiting = {spec.name for spec, _, _ in self.pending}
-        for name, t in group.items():
-            if t is not self.pointers and name not in waiting:
-                kept = t.df.select("id") if name in self.lookups else t.df.clear()
-                self.facades[name] = FastTable(t.name, t.header, kept, None)
-
-    def records(self, record_type: str, group: dict[str, FastTable]) -> None:
-        """Find the records the record schema or a per-record check may reject; assemble them."""
-        from . import checks, fast_checks as fc, fast_records as fr
-
-        self.step(f"records: {record_type}")
-        root_spec = self.layout.root[record_type]
-        rtable = group[root_spec.name]
-        rdf = rtable.df
-        self.counts[record_type] = rtable.height
-        self.ids[record_type] = rdf.select(pl.col("id"), pl.int_range(pl.len(), dtype=pl.Int64).alias("_i")) \
-            .with_columns(rtable.lines_of(pl.col("_i")).alias("line"), pl.lit(rtable.name).alias("path")) \
-            .filter(~fc.empty("id")).select("id", "line", "path")
-        root_ids = self.lookups[root_spec.name]
-        bad_root = self.bad_rows(rdf, root_spec)
-        if record_type == "pointer":
-            # The pointer embedded for an id is its first row; valid when that row is.
-            first = rdf.select(pl.col("id"), bad_root.alias("bad")).filter(~fc.empty("id")).unique("id", keep="first")
-            self.valid_pointers = first.filter(~pl.col("bad"))["id"]
-            self.pointers = rtable
-        dup = rdf.get_column("id").is_duplicated() & ~rdf.select(fc.empty("id")).to_series()
-        cand_rows = (bad_root | dup).arg_true()
-        cand_ids = set(rdf.get_column("id").gather(cand_rows).drop_nulls().to_list()) - {""}
-        for spec in [s for s in self.layout.children(record_type) if s.name in group]:
-            t = group[spec.name]
-            items = t.df.filter(pl.col(record_type).is_in(root_ids.implode()))
-            cand_ids.update(items.get_column(record_type).filter(self.bad_rows(items, spec)).to_list())
-            need = max(fr.min_items(self.schemas, spec),
-                       1 if checks.POINTER_PROPERTIES.get(record_type) == spec.prop else 0)
-            if need:
-                enough = items.group_by(record_type).len().filter(pl.col("len") >= need)[record_type]
-                cand_ids.update(root_ids.filter(~root_ids.is_in(enough.implode())).to_list())
-            parents = fc.order_parents(t.df, record_type)  # check_order reads the table itself
-            if not parents.is_empty():
-                mini = fc.mini_table(t, fc.rows_where(t.df, pl.col(record_type).fill_null("").is_in(parents.implode())))
-                self.own += list(checks.check_order(fc.package(self.root, self.layout, {spec.name: mini}, {})))
-        null_id_rows = cand_rows.filter(rdf.get_column("id").gather(cand_rows).fill_null("") == "")
-        self.subsets[record_type] = fc.assemble_subset(self.layout, record_type, group, cand_ids, null_id_rows,
-                                                       self.pointers)
-        if record_type in ("source", "tombstone"):
-            # Small tables whose checks read every record.
-            every = fc.assemble_subset(self.layout, record_type, group, set(root_ids.to_list()),
-                                       fc.rows_where(rdf, fc.empty("id")), self.pointers)
-            if record_type == "source":
-                self.step("sources: hashes and texts")
-                pkg = fc.package(self.root, self.layout, self.facades, {"source": every})
-                self.own += list(checks.check_sources(pkg))
-                self.texts, self.sources = pkg.texts, every
-            else:
-                self.stones = every
-
-    def bad_rows(self, df: pl.DataFrame, spec) -> pl.Series:
-        """Rows the record schema may reject, or a per-record check may report on."""
-        from . import fast_checks as fc, fast_records as fr
-
-        bad = fr.table_bad_rows(df, spec, self.leaves, self.valid_pointers)
-        dates = fc.date_rows(df, spec)
-        if dates is not None:
-            bad = bad | df.select(dates.fill_null(False).alias("d")).to_series()
-        if spec.name == "event_casualties":
-            bad = bad | df.select(fc.casualty_rows(df).alias("c")).to_series()
-        for c in spec.columns:
-            if c.kind == "pointer" and not self.overlap.is_empty():
-                bad = bad | df.get_column(c.name).is_in(self.overlap.implode()).fill_null(False)
-        return bad
-
-    def pointer_texts(self) -> None:
-        """check_pointers on the pointers whose span, quote, prefix or suffix may be wrong."""
-        from . import checks, fast_checks as fc
-
-        if self.pointers is None:
-            return
-        self.step("pointers: quotes against the texts")
-        rows = pl.Series(fc.pointer_rows(self.pointers.df, self.texts), dtype=pl.UInt32)
-        records = fc.assemble_subset(self.layout, "pointer", {"pointers": self.pointers}, set(), rows, None)
-        self.own += list(checks.check_pointers(fc.package(self.root, self.layout, self.facades, {"pointer": records},
-                                                          self.texts)))
-        self.overlap = fc.overlapping_pointers(self.pointers, fc.boilerplate_spans(self.sources))
-
-    def text_files(self) -> None:
-        """frictionless' hash and size checks of the non-table resources (the source texts)."""
-        self.step("source texts: hashes")
-        tables = {t.name for t in self.layout.tables}
-        for r in self.resources:
-            if r.get("name") not in tables and r.get("type") == "text":
-                sha, size = text_file_digest(self.root / r["path"])
-                for error in file_errors(r, sha, size):
-                    self.add(r["path"], None, error, None)
-
-    def finish(self) -> None:
-        from . import checks, fast_checks as fc
-        from .validate import _check_records
-
-        self.step("records and checks")
-        root, layout, facades = self.root, self.layout, self.facades
-        _check_records(self.subsets, facades, self.report)
-        names = {c.__name__ for c in checks.CHECKS}
-        per_record = fc.package(root, layout, facades, {**self.subsets, "source": self.sources}, self.texts)
-        for check in checks.CHECKS:
-            if check.__name__ in fc.PER_RECORD:
-                self.own += list(check(per_record))
-        if self.ids and "check_ids" in names:
-            owners = pl.concat([f.select("id", pl.lit(t).alias("t")) for t, f in self.ids.items()]).unique()
-            shared = owners.group_by("id").len().filter(pl.col("len") > 1)["id"]
-            if not shared.is_empty():
-                self.own += list(checks.check_ids(fc.package(root, layout, facades, fc.id_stubs(self.ids, shared))))
-        if self.stones and "check_tombstones" in names:
-            wanted = {t.record.get("id") for t in self.stones} | {t.record.get("merged_into") for t in self.stones}
-            wanted = pl.Series([w for w in wanted if isinstance(w, str)], dtype=pl.String)
-            live = fc.id_stubs({t: f for t, f in self.ids.items() if t != "tombstone"}, wanted)
-            self.own += list(checks.check_tombstones(fc.package(root, layout, facades, {**live, "tombstone": self.stones})))
-        for problem in self.own:
-            self.report.add(problem)
-        self.report.counts = {t: self.counts.get(t, 0) for t in layout.root}
-        self.report.steps += ["tables", "records", "references"]
 
 
 def run_fast(root: Path, descriptor: dict[str, Any], layout, report, progress=None) -> str | None:

@@ -48,37 +48,19 @@ def mini_table(table: FastTable, rows: pl.Series) -> CsvTable:
 
 def rows_where(df: pl.DataFrame, mask: pl.Expr | pl.Series) -> pl.Series:
     if isinstance(mask, pl.Expr):
-        mask = df.select(mask.fill_null(False).alias("m")).to_series()
+        mask = df.with_columns(mask.fill_null(False).alias("_m")).get_column("_m")  # a literal broadcasts
     return mask.fill_null(False).arg_true()
 
 
-def assemble_subset(layout: Layout, record_type: str, tables: dict[str, FastTable], ids: set[str],
-                    extra_rows: pl.Series | None, pointers: FastTable | None) -> list[Assembled]:
-    """The records of the given ids (every row carrying one), assembled as the reference does."""
-    from .records import assemble
-
-    root = layout.root[record_type]
-    rtable = tables.get(root.name)
-    if rtable is None or (not ids and (extra_rows is None or extra_rows.is_empty())):
-        return []
-    idlist = pl.Series(sorted(ids), dtype=pl.String)
-    picked = rows_where(rtable.df, pl.col("id").is_in(idlist.implode()))
-    if extra_rows is not None and not extra_rows.is_empty():
-        picked = pl.concat([picked, extra_rows.cast(picked.dtype)]).unique()
-    minis: dict[str, CsvTable] = {root.name: mini_table(rtable, picked)}
-    pointer_ids: set[str] = set()
-    for spec in [root] + layout.children(record_type):
-        if spec.name not in tables:
-            continue
-        t = tables[spec.name]
-        if spec is not root:
-            minis[spec.name] = mini_table(t, rows_where(t.df, pl.col(record_type).is_in(idlist.implode())))
-        for c in spec.columns:
-            if c.kind == "pointer":
-                pointer_ids.update(r.get(c.name) for r in minis[spec.name].rows if r.get(c.name))
-    if record_type != "pointer" and pointers is not None and pointer_ids:
-        minis["pointers"] = mini_table(pointers, first_rows(pointers, pointer_ids))
-    return assemble(layout, minis)[record_type]
+def pointer_ids(layout: Layout, record_type: str, minis: dict[str, CsvTable]) -> set[str]:
+    """The pointer ids the rows of a record type's tables refer to."""
+    out: set[str] = set()
+    for spec in [layout.root[record_type]] + layout.children(record_type):
+        if spec.name in minis:
+            for c in spec.columns:
+                if c.kind == "pointer":
+                    out.update(r.get(c.name) for r in minis[spec.name].rows if r.get(c.name))
+    return out
 
 
 def first_rows(pointers: FastTable, ids: set[str]) -> pl.Series:
@@ -123,46 +105,64 @@ def casualty_rows(df: pl.DataFrame) -> pl.Expr:
     return out_of_order | (figure & pl.col("status").ne_missing("reported")) | odd
 
 
-def order_parents(df: pl.DataFrame, parent: str) -> pl.Series:
-    """Parents whose ord values are not 1..n (checks.check_order), as distinct parent values."""
-    digits = df.select(pl.col(parent).fill_null(""), pl.col("ord")) \
-        .filter(pl.col("ord").str.contains(r"^[0-9]+$"))
-    if digits.is_empty():
-        return pl.Series(parent, [], dtype=pl.String)
-    grouped = digits.with_columns(pl.col("ord").cast(pl.Int64, strict=False).alias("o")).group_by(parent).agg(
-        n=pl.len(), lo=pl.col("o").min(), hi=pl.col("o").max(), distinct=pl.col("o").n_unique(),
-        big=(pl.col("ord").str.len_bytes() > 18).any())
-    bad = grouped.filter((pl.col("lo") != 1) | (pl.col("hi") != pl.col("n")) | (pl.col("distinct") != pl.col("n"))
-                         | pl.col("big") | pl.col("lo").is_null())
-    return bad[parent]
+def order_parents(df: pl.DataFrame, parent: str, pk_dup: pl.Series | None) -> pl.Series:
+    """Parents whose ord values may not be 1..n (checks.check_order), as distinct values.
+
+    n distinct integers from 1 to n are 1..n: parents whose ords run from 1 to their count,
+    without a repeated (parent, ord) key (the primary key check finds those), are fine.
+    """
+    digits = df.select(pl.col(parent).fill_null(""), pl.col("ord")).filter(pl.col("ord").str.contains(r"^[0-9]+$"))
+    bad = digits.with_columns(pl.col("ord").cast(pl.Int64, strict=False).alias("o")).group_by(parent).agg(
+        n=pl.len(), lo=pl.col("o").min(), hi=pl.col("o").max(), big=(pl.col("ord").str.len_bytes() > 18).any()) \
+        .filter((pl.col("lo") != 1) | (pl.col("hi") != pl.col("n")) | pl.col("big") | pl.col("lo").is_null())[parent]
+    if pk_dup is not None and pk_dup.any():
+        bad = pl.concat([bad, df.get_column(parent).fill_null("").filter(pk_dup)]).unique()
+    return bad
 
 
-def pointer_rows(df: pl.DataFrame, texts: dict[str, str], chunk: int = 200_000) -> list[int]:
-    """Rows check_pointers reports on: span out of range, quote, prefix or suffix not in the text."""
+def pointer_rows(df: pl.DataFrame, texts: dict[str, str], chunk: int = 250_000) -> list[int]:
+    """Rows check_pointers reports on: span out of range, quote, prefix or suffix not in the text.
+
+    Ranges are compared in polars; the spans are sliced in Python (offsets count code points,
+    which Python's str indexes directly) and compared in polars, a chunk at a time.
+    """
+    if not texts or df.is_empty():
+        return []
+    names = list(texts)
+    sources = pl.DataFrame({"source": names, "_t": range(len(names)), "_len": [len(texts[n]) for n in names]},
+                           schema={"source": pl.String, "_t": pl.Int64, "_len": pl.Int64})
+
+    def as_int(name: str) -> pl.Expr:
+        return pl.when(pl.col(name).str.contains(r"^-?[0-9]{1,18}$")).then(pl.col(name).cast(pl.Int64, strict=False))
+
+    bodies = [texts[n] for n in names]
     out: list[int] = []
     for offset in range(0, df.height, chunk):
+        # A chunk at a time, so that the copies made here stay small.
         part = df.slice(offset, chunk).select(
-            pl.col("source"),
-            pl.when(pl.col("start").str.contains(r"^-?[0-9]{1,18}$")).then(pl.col("start").cast(pl.Int64, strict=False)),
-            pl.when(pl.col("end").str.contains(r"^-?[0-9]{1,18}$")).then(pl.col("end").cast(pl.Int64, strict=False)),
-            pl.col("start").str.len_bytes().alias("_sl"), pl.col("end").str.len_bytes().alias("_el"),
-            pl.col("quote"), pl.col("prefix"), pl.col("suffix"))
-        columns = [part.get_column(c).to_list() for c in part.columns]
-        for i, (src, s, e, sl, el, quote, prefix, suffix) in enumerate(zip(*columns)):
-            text = texts.get(src)
-            if text is None or not quote:
-                continue
-            if s is None or e is None:
-                if (sl or 0) > 18 or (el or 0) > 18:
-                    out.append(offset + i)  # an integer polars cannot hold: let the check decide
-                continue
-            if not 0 <= s < e <= len(text) or text[s:e] != quote:
-                out.append(offset + i)
-            elif prefix and text[max(0, s - len(prefix)):s] != prefix:
-                out.append(offset + i)
-            elif suffix and text[e:e + len(suffix)] != suffix:
-                out.append(offset + i)
-    return out
+            (pl.int_range(pl.len(), dtype=pl.Int64) + offset).alias("_i"), "source", as_int("start").alias("s"),
+            as_int("end").alias("e"), "quote", "prefix", "suffix",
+            ((pl.col("start").str.len_bytes() > 18) | (pl.col("end").str.len_bytes() > 18)).alias("_big")) \
+            .join(sources, on="source", how="inner") \
+            .filter(pl.col("quote").is_not_null() & (pl.col("quote") != ""))
+        out += part.filter(pl.col("_big").fill_null(False))["_i"].to_list()  # integers polars cannot hold
+        part = part.filter(pl.col("s").is_not_null() & pl.col("e").is_not_null())
+        in_range = (pl.col("s") >= 0) & (pl.col("s") < pl.col("e")) & (pl.col("e") <= pl.col("_len"))
+        out += part.filter(~in_range)["_i"].to_list()
+        part = part.filter(in_range)
+        t, s, e = (part[c].to_list() for c in ("_t", "s", "e"))
+        actual = pl.Series([bodies[k][a:b] for k, a, b in zip(t, s, e)], dtype=pl.String)
+        del t, s, e
+        wrong = part["quote"] != actual
+        fixes = part.with_columns(wrong.alias("_w")).filter(~pl.col("_w") & (
+            (pl.col("prefix").is_not_null() & (pl.col("prefix") != "")) |
+            (pl.col("suffix").is_not_null() & (pl.col("suffix") != ""))))
+        out += part.filter(wrong)["_i"].to_list()
+        for i, k, a, b, prefix, suffix in fixes.select("_i", "_t", "s", "e", "prefix", "suffix").iter_rows():
+            body = bodies[k]
+            if (prefix and body[max(0, a - len(prefix)):a] != prefix) or (suffix and body[b:b + len(suffix)] != suffix):
+                out.append(i)
+    return sorted(set(out))
 
 
 def boilerplate_spans(sources: list[Assembled]) -> pl.DataFrame:
@@ -174,7 +174,7 @@ def boilerplate_spans(sources: list[Assembled]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"source": pl.String, "bs": pl.Int64, "be": pl.Int64}, orient="row")
 
 
-def overlapping_pointers(pointers: FastTable, spans: pl.DataFrame) -> pl.Series:
+def overlapping_pointers(pointers: FastTable, spans: pl.DataFrame, repeated_ids: bool) -> pl.Series:
     """Ids of pointers (as embedded: first row of each id) that overlap a boilerplate span."""
     if spans.is_empty():
         return pl.Series("id", [], dtype=pl.String)
@@ -182,19 +182,11 @@ def overlapping_pointers(pointers: FastTable, spans: pl.DataFrame) -> pl.Series:
         "id", "source",
         pl.when(pl.col("start").str.contains(r"^-?[0-9]+$")).then(pl.col("start").cast(pl.Int64, strict=False)).alias("s"),
         pl.when(pl.col("end").str.contains(r"^-?[0-9]+$")).then(pl.col("end").cast(pl.Int64, strict=False)).alias("e"),
-    ).filter(pl.col("id").is_not_null() & (pl.col("id") != "")).unique("id", keep="first", maintain_order=True)
+    ).filter(pl.col("id").is_not_null() & (pl.col("id") != ""))
+    if repeated_ids:
+        df = df.unique("id", keep="first", maintain_order=True)
     hits = df.join(spans, on="source").filter((pl.col("s") < pl.col("be")) & (pl.col("bs") < pl.col("e")))
     return hits["id"].unique()
-
-
-def id_stubs(ids: dict[str, pl.DataFrame], wanted: pl.Series) -> dict[str, list[Assembled]]:
-    """Records reduced to their id (and where it is), for the checks that only read ids."""
-    out: dict[str, list[Assembled]] = {}
-    for record_type, frame in ids.items():
-        part = frame.filter(pl.col("id").is_in(wanted.implode()))
-        out[record_type] = [Assembled({"id": rid}, {(): (path, line, "id"), ("id",): (path, line, "id")})
-                            for rid, line, path in part.iter_rows()]
-    return out
 
 
 def package(root, layout, tables, records, texts=None) -> Any:

@@ -104,8 +104,13 @@ class LeafValidators:
         """Positions, in a list of values, of the values the sub-schema rejects."""
         return sorted({e.instance_path[0] for e in self.validator(location).iter_errors(values) if e.instance_path})
 
+    @lru_cache(maxsize=None)
     def accepts_null(self, location: str) -> bool:
         return not self.bad_indexes(location, [None])
+
+    @lru_cache(maxsize=None)
+    def covered(self, location: str) -> bool:
+        return covered(self.schemas, location)
 
 
 def typed_distinct(column: Column, raw: pl.Series) -> list:
@@ -146,18 +151,81 @@ def _has_pattern(schemas: SchemaSet, location: str) -> bool:
     return walk(file, schemas.resolve(f"#{pointer}", file)[1])
 
 
+COVERED = {"type", "enum", "pattern", "minLength", "minimum", "format", "anyOf", "$ref"} | ANNOTATIONS
+
+
+def covered(schemas: SchemaSet, location: str) -> bool:
+    """Whether the table schema's field carries every keyword of this sub-schema.
+
+    descriptor.table_field turns type, enum, pattern, minLength, minimum, format date and
+    nullability into the field's type and constraints; frictionless then checks them with
+    the same meaning (Python's re, code points, the same enum), except that it reads more
+    spellings of an integer or a date than records.parse_cell does: extra_rows() adds those.
+    """
+    uri, _, pointer = location.partition("#")
+    file = next(n for n, s in schemas.files.items() if s["$id"] == uri)
+    seen: set[tuple[str, str]] = set()
+
+    def ok(file: str, node) -> bool:
+        if not isinstance(node, dict):
+            return False
+        for key, value in node.items():
+            if key.startswith("x-"):
+                continue
+            if key not in COVERED:
+                return False
+            if key == "format" and value != "date":
+                return False
+            if key == "type" and not set([value] if isinstance(value, str) else value) <= {"string", "integer", "boolean", "null"}:
+                return False
+        if "anyOf" in node and not all(ok(file, a) for a in node["anyOf"]):
+            return False
+        if "$ref" in node:
+            target, sub = schemas.resolve(node["$ref"], file)
+            key = (target, node["$ref"].partition("#")[2])
+            if key not in seen:
+                seen.add(key)
+                return ok(target, sub)
+        return True
+
+    return ok(file, schemas.resolve(f"#{pointer}", file)[1])
+
+
+def extra_rows(column: Column) -> pl.Expr:
+    """Cells frictionless reads but records.parse_cell does not: '+5', ' 7', '2021-6-7'."""
+    col = pl.col(column.name)
+    present = col.is_not_null() & (col != "")
+    if column.schema.get("type") == "integer":
+        return present & ~col.str.contains(r"^-?[0-9]{1,18}$")
+    if column.schema.get("format") == "date":
+        return present & ~col.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    return pl.lit(False)
+
+
 def column_bad(df: pl.DataFrame, table: Table, column: Column, leaves: LeafValidators,
-               valid_pointers: pl.Series | None) -> pl.Series:
-    """Rows where this column's value fails its sub-schema (ignoring nullable objects)."""
+               pointers: "PointerState", fk_bad: dict[str, pl.Series], in_object: bool = False) -> pl.Series:
+    """Rows where this column's value may fail its sub-schema, beyond the cells the table
+    checks flagged (in_object: the column of a nullable object, known to be present)."""
     name = column.name
     col = pl.col(name)
     empty = col.is_null() | (col == "")
     location = leaf_location(leaves.schemas, table, column)
     if column.kind == "pointer":
+        # The embedded pointer is valid when its id is a pointer's and that pointer's row is
+        # valid: not valid when the foreign key check found no such id, or the row is invalid.
         nullable = leaves.accepts_null(location)
-        known = valid_pointers if valid_pointers is not None else pl.Series([], dtype=pl.String)
-        bad = (empty & pl.lit(not nullable)) | (~empty & ~col.is_in(known.implode()))
-        return df.select(bad.fill_null(True).alias(name)).to_series()
+        bad = (empty & pl.lit(not nullable)) | col.is_in(pointers.invalid.implode()).fill_null(False)
+        if name in fk_bad:
+            bad = bad | pl.lit(fk_bad[name])
+        else:
+            bad = bad | (~empty & ~col.is_in(pointers.ids.implode()))
+        return df.with_columns(bad.fill_null(True).alias("_bad"))["_bad"].alias(name)
+    if leaves.covered(location):
+        bad = extra_rows(column)
+        if in_object and not leaves.accepts_null(location):
+            bad = bad | empty
+        return df.with_columns(bad.fill_null(False).alias("_bad"))["_bad"].alias(name)
+    # A keyword the table schema does not carry: jsonschema-rs on each distinct value.
     distinct = df.get_column(name).unique()
     bad_raw = distinct.gather(leaves.bad_indexes(location, typed_distinct(column, distinct)))
     # jsonschema-rs and Python's re disagree on \x1c-\x1f (Python's \s counts them as space):
@@ -174,9 +242,20 @@ def column_bad(df: pl.DataFrame, table: Table, column: Column, leaves: LeafValid
     return df.select(bad.alias(name)).to_series()
 
 
-def table_bad_rows(df: pl.DataFrame, table: Table, leaves: LeafValidators, valid_pointers) -> pl.Series:
-    """Rows holding any value the record schema rejects."""
-    bad = pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
+class PointerState:
+    """The pointers table as the records see it: every id, and the ids whose row (the first
+    one, as records.assemble embeds) the pointer schema rejects."""
+
+    def __init__(self, ids: pl.Series | None = None, invalid: pl.Series | None = None):
+        self.ids = ids if ids is not None else pl.Series("id", [], dtype=pl.String)
+        self.invalid = invalid if invalid is not None else pl.Series("id", [], dtype=pl.String)
+
+
+def table_bad_rows(df: pl.DataFrame, table: Table, leaves: LeafValidators, pointers: PointerState,
+                   flagged: pl.Series | None = None, fk_bad: dict[str, pl.Series] | None = None) -> pl.Series:
+    """Rows holding a value the record schema may reject: the rows the table checks flagged,
+    and those column_bad finds."""
+    bad = flagged if flagged is not None else pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
     groups: dict[tuple, list[Column]] = {}
     for column in table.columns:
         if column.kind in ("parent", "ord"):
@@ -184,13 +263,13 @@ def table_bad_rows(df: pl.DataFrame, table: Table, leaves: LeafValidators, valid
         if column.optional_object is not None:
             groups.setdefault(column.optional_object, []).append(column)
             continue
-        bad = bad | column_bad(df, table, column, leaves, valid_pointers)
+        bad = bad | column_bad(df, table, column, leaves, pointers, fk_bad or {})
     for _, columns in groups.items():
         present = df.select(pl.any_horizontal([pl.col(c.name).is_not_null() & (pl.col(c.name) != "")
                                                for c in columns]).alias("p")).to_series()
         inner = pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
         for column in columns:
-            inner = inner | column_bad(df, table, column, leaves, valid_pointers)
+            inner = inner | column_bad(df, table, column, leaves, pointers, fk_bad or {}, in_object=True)
         bad = bad | (present & inner)
     return bad
 

@@ -13,8 +13,8 @@ row, its cells, column numbers), computing what it is asked for from the DataFra
 """
 from __future__ import annotations
 
-import codecs
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,6 @@ class FileScan:
 def scan_file(path: Path, name: str) -> FileScan:
     """Hash, size and structure counts of a CSV file, read in chunks (little memory)."""
     sha = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
     size = breaks = commas = quotes = 0
     last = b""
     try:
@@ -63,46 +62,36 @@ def scan_file(path: Path, name: str) -> FileScan:
             size += len(chunk)
             if b"\x00" in chunk:
                 raise Fallback(f"{name}: NUL byte")
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as e:
-                raise Fallback(f"{name}: not UTF-8") from e
-            crlf = chunk.count(b"\r\n") + (1 if last == b"\r" and chunk[:1] == b"\n" else 0)
-            breaks += chunk.count(b"\n") + chunk.count(b"\r") - crlf
+            breaks += chunk.count(b"\n")
+            if b"\r" in chunk or last == b"\r":
+                crlf = chunk.count(b"\r\n") + (1 if last == b"\r" and chunk[:1] == b"\n" else 0)
+                breaks += chunk.count(b"\r") - crlf
             commas += chunk.count(b",")
             quotes += chunk.count(b'"')
             last = chunk[-1:]
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as e:
-        raise Fallback(f"{name}: not UTF-8") from e
+    # Bytes that are not UTF-8 make polars' strict reader fail: read_table falls back then.
     if size == 0:
         raise Fallback(f"{name}: empty file")
     quoted = _quoted_fields(path, name) if quotes else 0
     return FileScan(sha.hexdigest(), size, breaks, commas, quotes, quoted, last in (b"\n", b"\r"))
 
 
+_QUOTED = re.compile(rb'"[^"]*(?:""[^"]*)*"')
+
+
 def _quoted_fields(path: Path, name: str) -> int:
-    """Number of quoted fields; raises Fallback unless every quote opens a field, closes it
-    (followed by a delimiter, a line break or the end) or is doubled inside it."""
+    """Number of quoted fields; raises Fallback unless each one starts a field and is followed
+    by a delimiter, a line break or the end. (A quote anywhere else leaves the file's count of
+    quotes unbalanced against the cells read, which read_table checks.)"""
     data = path.read_bytes()
-    count, pos = 0, data.find(b'"')
-    while pos != -1:
-        if pos and data[pos - 1] not in b",\n\r":
+    count = 0
+    for match in _QUOTED.finditer(data):
+        start, end = match.span()
+        if start and data[start - 1] not in b",\n\r":
             raise Fallback(f"{name}: a double quote inside an unquoted field")
-        end = pos + 1
-        while True:
-            close = data.find(b'"', end)
-            if close == -1:
-                raise Fallback(f"{name}: a quoted field is not closed")
-            if data[close + 1:close + 2] == b'"':
-                end = close + 2
-                continue
-            break
-        if data[close + 1:close + 2] not in (b",", b"\n", b"\r", b""):
+        if end < len(data) and data[end] not in b",\n\r":
             raise Fallback(f"{name}: text after a closing double quote")
         count += 1
-        pos = data.find(b'"', close + 1)
     return count
 
 
@@ -121,17 +110,25 @@ def read_table(path: Path, name: str, labels: list[str]) -> tuple[pl.DataFrame, 
     if df.columns != labels:
         raise Fallback(f"{name}: the header is not the schema's field names")
     cols = [pl.col(c) for c in df.columns]
-    header_commas = sum(label.count(",") for label in labels)
-    stats = df.select(
-        commas=pl.sum_horizontal([c.str.count_matches(",", literal=True).sum() for c in cols]) if cols else pl.lit(0),
-        quotes=pl.sum_horizontal([c.str.count_matches('"', literal=True).sum() for c in cols]) if cols else pl.lit(0),
-        breaks=pl.sum_horizontal([c.str.count_matches(_BREAKS).sum() for c in cols]) if cols else pl.lit(0),
-        longest=pl.max_horizontal([c.str.len_chars().max() for c in cols]) if cols else pl.lit(0),
-        blank=pl.all_horizontal([c.is_null() | (c == "") for c in cols]).sum() if cols else pl.lit(0),
-    ).row(0, named=True)
     n, width = df.height, len(labels)
     rows_with_break = n + 1 - (0 if scan.ends_with_break else 1)
-    if (stats["longest"] or 0) > MAX_CELL:
+    # Line breaks beyond one per row can only be inside cells (or blank lines polars skipped):
+    # count them in the cells only when there are some.
+    embedded = scan.breaks != rows_with_break
+
+    def total(expr) -> pl.Expr:
+        return pl.sum_horizontal([expr(c).sum() for c in cols]) if cols else pl.lit(0)
+
+    stats = df.select(
+        commas=total(lambda c: c.str.count_matches(",", literal=True)),
+        quotes=total(lambda c: c.str.count_matches('"', literal=True)) if scan.quotes else pl.lit(0),
+        breaks=total(lambda c: c.str.count_matches(_BREAKS)) if embedded else pl.lit(0),
+        longest=pl.max_horizontal([c.str.len_bytes().max() for c in cols]) if cols else pl.lit(0),
+        blank=pl.all_horizontal([c.is_null() | (c == "") for c in cols]).sum() if cols else pl.lit(0),
+    ).row(0, named=True)
+    header_commas = sum(label.count(",") for label in labels)
+    if (stats["longest"] or 0) > MAX_CELL and df.select(
+            pl.max_horizontal([c.str.len_chars().max() for c in cols])).item() > MAX_CELL:
         raise Fallback(f"{name}: an oversized cell")
     if stats["blank"]:
         raise Fallback(f"{name}: a blank row")
