@@ -143,3 +143,32 @@ def test_progress_rewrites_one_line_on_a_terminal():
     progress.done()
     out = stream.getvalue()
     assert "\n" not in out and out.count("\r") >= 3 and "records: claim" in out
+
+
+def test_every_value_of_the_bundled_schemas_is_decided_by_a_table_field():
+    """The fast record-schema check leans on the table checks for covered sub-schemas; this
+    says which are not (checked by jsonschema-rs instead), so a schema change shows here."""
+    from claimtrail.fast_records import LeafValidators, leaf_location
+    from claimtrail.schemas import load_schemas
+
+    schemas = load_schemas()
+    leaves = LeafValidators(schemas)
+    layout = build_layout()
+    uncovered = [f"{t.name}.{c.name}" for t in layout.tables for c in t.columns
+                 if c.kind == "value" and not leaves.covered(leaf_location(schemas, t, c))]
+    assert uncovered == []
+    said = leaf_location(schemas, layout.table("claims"), layout.table("claims").column("said_precision"))
+    assert said.endswith("common.schema.json#/$defs/date_report/properties/precision")
+
+
+def test_jsonschema_rs_judges_the_sub_schemas_the_tables_do_not_carry():
+    from claimtrail.fast_records import LeafValidators, leaf_location
+    from claimtrail.schemas import load_schemas
+
+    schemas = load_schemas()
+    leaves = LeafValidators(schemas)
+    events = build_layout().table("events")
+    earliest = leaf_location(schemas, events, events.column("date_earliest"))
+    assert leaves.bad_indexes(earliest, ["2021-06-27", None, "2021-13-45", "2021-6-7", 5]) == [2, 3, 4]
+    pointer = leaf_location(schemas, events, events.column("date_pointer"))
+    assert leaves.accepts_null(pointer) and not leaves.accepts_null(leaf_location(schemas, events, events.column("id")))

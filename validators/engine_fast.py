@@ -5,7 +5,7 @@ as an integer or a date, which constraints are tried and in what order, which ro
 or foreign key error is reported on, at most 1000 errors per table), and reports them as
 frictionless error objects turned into problems by the same code as the reference engine,
 so that both say the same thing at the same line. Record schemas are in fast_records.py, the
-package's own checks in fast_checks.py; validate_fast() runs the three, table by table.
+package's own checks in fast_checks.py; fast_run.py runs the three, table by table.
 
 Anything the engine was not written for (a dialect, a field type or constraint it does not
 know, a file whose structure it cannot prove it reads as Python's csv does) raises Fallback,
@@ -17,7 +17,7 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # polars' allocator (jemalloc) keeps freed pages for a while; this engine lets each table go
 # before reading the next, so give them back at once (it only takes effect when this module
@@ -44,12 +44,9 @@ _PLAIN_INT = r"^-?[0-9]{1,18}$"
 
 def table_problem(path: str, table, error, schema, tables, package: str) -> Problem | None:
     """The reference engine's wording of a frictionless error, so both engines say the same."""
-    from . import validate
+    from .validate import translate
 
-    translate = getattr(validate, "translate", None)
-    if translate is not None:
-        return translate(path, table, error, schema, tables, package)
-    return validate._from_frictionless(path, table, error)
+    return translate(path, table, error, schema, tables, package)
 
 
 def check_resources(root: Path, resources: list[dict[str, Any]], layout) -> None:

@@ -1,13 +1,18 @@
 """Record-schema validation of every record, without assembling every record.
 
 A record is assembled from fixed columns: it always has every property its schema requires
-and no other, so whether it is valid is decided by its values alone. Each value is checked
-against its own sub-schema (found by following the record schema along the column's path),
-with jsonschema-rs, once per distinct value of a column; a nullable object (a claim's "said")
-is checked only on the rows where it is not null; an embedded pointer is valid when the row it
-is read from is; an array holds enough items when its child table has enough rows for the
-parent. Records where anything fails are the candidates: they alone are assembled and
-validated by the reference step (validate._check_records), which words the problems.
+and no other, so whether it is valid is decided by its values alone. Each value must be valid
+against its own sub-schema (found by following the record schema along the column's path); a
+nullable object (a claim's "said") is null or has every value its schema requires; an
+embedded pointer is valid when the pointer's row is; an array holds enough items when its
+child table has enough rows for the parent.
+
+Where the table schema's field carries every keyword of the value's sub-schema (covered():
+what descriptor.table_field derives), the table checks have decided already, but for the
+integer and date spellings frictionless reads and JSON Schema does not (extra_rows()). Other
+sub-schemas are checked by jsonschema-rs, once per distinct value of the column. Records where
+anything may fail are the candidates: they alone are assembled and validated by the reference
+step (validate._check_records), which words the problems.
 
 This split is only sound for schemas made of the keywords in ALLOWED; any other keyword
 (uniqueItems, if/then, oneOf ...) raises Fallback, and the reference engine runs.
@@ -15,12 +20,11 @@ This split is only sound for schemas made of the keywords in ALLOWED; any other 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 import polars as pl
 
 from .fast_tables import Fallback
-from .layout import Column, Layout, Table
+from .layout import Column, Table
 from .schemas import SchemaSet
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
