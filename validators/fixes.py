@@ -23,7 +23,7 @@ from pathlib import Path
 from .atomic import write_bytes_atomic
 from .checks import safe_source_path
 from .curation import CurationError, read_table, replace_rows, sha256
-from .descriptor import DESCRIPTOR, regenerate
+from .descriptor import DESCRIPTOR, DescriptorError, regenerate
 from .layout import build_layout
 from .locate import find_all, near_miss
 
@@ -148,11 +148,9 @@ def _descriptor(plan: FixPlan) -> None:
         shutil.copyfile(current_path, staging / DESCRIPTOR)
         try:
             current, fresh = regenerate(staging)
-        except FileNotFoundError as e:
-            plan.unresolved.append(f"{DESCRIPTOR}: not regenerated: {Path(e.filename or '').name} is missing")
-            return
-        except (ValueError, UnicodeDecodeError) as e:  # JSON or CSV that cannot be read
-            plan.unresolved.append(f"{DESCRIPTOR}: not regenerated: {type(e).__name__}: {e}; fix it by hand, "
+        except DescriptorError as e:  # a file missing, or JSON or CSV that cannot be read
+            where = str(e).replace(str(staging), str(plan.root))  # name the package's file, not the copy's
+            plan.unresolved.append(f"{DESCRIPTOR}: not regenerated: {where}; fix it by hand, "
                                    f"then run 'claimtrail descriptor {plan.root}'")
             return
     current = current_path.read_bytes().decode("utf-8", errors="replace")  # as on disk, CRLF and all
