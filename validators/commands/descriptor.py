@@ -17,8 +17,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+    from ..cli import EXIT_INVALID, EXIT_USAGE
     from ..descriptor import DESCRIPTOR, DescriptorError, regenerate
+    from ..generated_file import update
 
     target = args.path / DESCRIPTOR
     if not target.is_file():
@@ -29,17 +30,4 @@ def run(args) -> int:
     except DescriptorError as e:
         print(f"claimtrail: {e}", file=sys.stderr)
         return EXIT_INVALID
-    if args.check:
-        if current != fresh:
-            print(f"{target}: out of date; run 'claimtrail descriptor {args.path}'")
-            return EXIT_INVALID
-        print(f"{target}: up to date")
-        return EXIT_OK
-    if current == fresh:
-        print(f"{target}: already up to date")
-        return EXIT_OK
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(fresh, encoding="utf-8")
-    tmp.replace(target)
-    print(f"{target}: regenerated")
-    return EXIT_OK
+    return update(target, current, fresh, args.check, f"claimtrail descriptor {args.path}")

@@ -17,9 +17,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..atomic import write_bytes_atomic
-    from ..cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+    from ..cli import EXIT_OK, EXIT_USAGE
     from ..dictionary import render_dictionary
+    from ..generated_file import update
 
     text = render_dictionary()
     if args.out is None:
@@ -29,17 +29,4 @@ def run(args) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
-    if args.check:
-        if current != text:
-            state = "missing" if current is None else "out of date"
-            print(f"{args.out}: {state}; run 'claimtrail dictionary --out {args.out}'")
-            return EXIT_INVALID
-        print(f"{args.out}: up to date")
-        return EXIT_OK
-    if current == text:
-        print(f"{args.out}: already up to date")
-        return EXIT_OK
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(args.out, text.encode("utf-8"))
-    print(f"{args.out}: written")
-    return EXIT_OK
+    return update(args.out, current, text, args.check, f"claimtrail dictionary --out {args.out}")
