@@ -10,10 +10,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from claimtrail.csvio import write_csv
-from claimtrail.descriptor import DESCRIPTOR, build_descriptor, dumps
-from claimtrail.layout import build_layout
-from claimtrail.records import disassemble
+from claimtrail.descriptor import DESCRIPTOR, dumps
+from conftest import write_records
 
 TEXT = (
     "BAGHDAD \u2014 A post reading =SUM(1+1) appeared on a channel run by @spokesman on Sunday.\n"
@@ -98,12 +96,9 @@ def write_package(root: Path, recs: dict | None = None, metadata: dict | None = 
     root.mkdir(parents=True, exist_ok=True)
     (root / "sources").mkdir(exist_ok=True)
     (root / SOURCE_FILE).write_bytes(TEXT.encode("utf-8"))
-    layout = build_layout()
-    rows = disassemble(layout, recs)
-    for table in layout.tables:
-        write_csv(root / table.path, [c.name for c in table.columns], rows[table.name])
-    descriptor = build_descriptor(root, metadata or METADATA, layout)
-    (root / DESCRIPTOR).write_text(dumps(descriptor), encoding="utf-8")
+    # The package metadata first: write_records keeps it and regenerates the resources.
+    (root / DESCRIPTOR).write_text(dumps({**(metadata or METADATA), "resources": []}), encoding="utf-8")
+    write_records(root, recs)
     return root
 
 
