@@ -6,13 +6,14 @@
 The package has every table of the layout (tables the generator knows nothing about are
 written with their header only), N claims, N/4 events, N/20 actors and N/100 sources whose
 texts are generated here; every pointer's quote is the text at its offsets, and the
-descriptor is regenerated with claimtrail.descriptor. Rows are streamed to the files, so
+descriptor is regenerated with claimtrail.contract.descriptor. Rows are streamed to the files, so
 a million claims need little memory.
 
 With --errors, one error of each kind ``claimtrail validate`` reports is written into an
 otherwise valid package, and the problems expected are listed in OUT_DIR/errors.json as
 (path, line, field, check): physical lines, counted while writing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,15 +24,31 @@ import random
 import sys
 from pathlib import Path
 
-from claimtrail.csvio import format_cell
-from claimtrail.descriptor import DESCRIPTOR, PACKAGE_PROFILE, RECORDS_LICENSE, build_descriptor, dumps
-from claimtrail.layout import build_layout
+from claimtrail.contract.descriptor import (
+    DESCRIPTOR,
+    PACKAGE_PROFILE,
+    RECORDS_LICENSE,
+    build_descriptor,
+    dumps,
+)
+from claimtrail.contract.layout import build_layout
+from claimtrail.package.csvio import format_cell
 
-WORDS = ("the ministry said strikes were carried out near the border against depots used by militia groups "
-         "officials confirmed casualties among fighters while local sources reported damage to houses and roads "
-         "a spokesman declined to comment on the operation which followed rocket attacks on a base").split()
+WORDS = (
+    "the ministry said strikes were carried out near the border against depots used by militia groups "
+    "officials confirmed casualties among fighters while local sources reported damage to houses and roads "
+    "a spokesman declined to comment on the operation which followed rocket attacks on a base"
+).split()
 ACCENTED = ("café", "Dayr az-Zawr", "Bū Kamāl", "naïve", "’s", "—", "Kirkūk", "“sources”")
-EVENT_TYPES = ("airstrike", "rocket_attack", "drone_attack", "armed_attack", "statement", "meeting", "protest")
+EVENT_TYPES = (
+    "airstrike",
+    "rocket_attack",
+    "drone_attack",
+    "armed_attack",
+    "statement",
+    "meeting",
+    "protest",
+)
 ROLES = ("carried_out", "targeted", "announced", "blamed", "confirmed")
 STANCES = ("asserts", "denies", "hedges", "questions", "unknown")
 KINDS = ("person", "organization", "government_body", "state", "armed_group", "media_outlet")
@@ -105,9 +122,15 @@ class Generator:
         start, end = r.choice(spans)
         self.n_pointers += 1
         pid = f"ptr-{self.n_pointers:08d}"
-        row = {"id": pid, "source": f"src-{s:06d}", "start": start, "end": end, "quote": text[start:end],
-               "prefix": text[start - 6:start] if r.random() < 0.05 else None,
-               "suffix": text[end:end + 6] if r.random() < 0.05 and text[end:end + 6] else None}
+        row = {
+            "id": pid,
+            "source": f"src-{s:06d}",
+            "start": start,
+            "end": end,
+            "quote": text[start:end],
+            "prefix": text[start - 6 : start] if r.random() < 0.05 else None,
+            "suffix": text[end : end + 6] if r.random() < 0.05 and text[end : end + 6] else None,
+        }
         row.update(override)
         self._pointer_line = self.pkg.write("pointers", row)
         self._pointer_row = row
@@ -141,17 +164,37 @@ class Generator:
             self.n_pointers += 1
             pid = f"ptr-{self.n_pointers:08d}"
             dstart = header.index(day)
-            self.pkg.write("pointers", {"id": pid, "source": f"src-{s:06d}", "start": dstart, "end": dstart + len(day),
-                                        "quote": day})
-            row = {"id": f"src-{s:06d}", "path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-                   "length": len(text), "publisher_name": "Example Wire" if s % 2 else None,
-                   "publisher_basis": "stated" if s % 2 else "unknown",
-                   "publisher_evidence": "The dateline names it." if s % 2 else None,
-                   "published_earliest": day, "published_latest": day, "published_precision": "day",
-                   "published_basis": "explicit", "published_pointer": pid,
-                   "headline": self.words(4, 8).capitalize() if r.random() < 0.8 else None, "language": "en"}
+            self.pkg.write(
+                "pointers",
+                {
+                    "id": pid,
+                    "source": f"src-{s:06d}",
+                    "start": dstart,
+                    "end": dstart + len(day),
+                    "quote": day,
+                },
+            )
+            row = {
+                "id": f"src-{s:06d}",
+                "path": name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+                "length": len(text),
+                "publisher_name": "Example Wire" if s % 2 else None,
+                "publisher_basis": "stated" if s % 2 else "unknown",
+                "publisher_evidence": "The dateline names it." if s % 2 else None,
+                "published_earliest": day,
+                "published_latest": day,
+                "published_precision": "day",
+                "published_basis": "explicit",
+                "published_pointer": pid,
+                "headline": self.words(4, 8).capitalize() if r.random() < 0.8 else None,
+                "language": "en",
+            }
             victim = self.errors and s >= self.n_sources - 3
-            check = ("source-hash", "source-bytes", "source-length")[self.n_sources - 1 - s] if victim else None
+            check = (
+                ("source-hash", "source-bytes", "source-length")[self.n_sources - 1 - s] if victim else None
+            )
             if check == "source-hash":
                 row["sha256"] = hashlib.sha256(b"another capture").hexdigest()
             elif check == "source-bytes":
@@ -165,34 +208,75 @@ class Generator:
                 # The descriptor copies the recorded hash and size into the text resource, so
                 # frictionless also sees the mismatch.
                 if check != "source-length":
-                    self.expect(name, None, None, "hash-count" if check == "source-hash" else "byte-count",
-                                "text resource differs from its recorded hash or size")
+                    self.expect(
+                        name,
+                        None,
+                        None,
+                        "hash-count" if check == "source-hash" else "byte-count",
+                        "text resource differs from its recorded hash or size",
+                    )
             brow = {"source": f"src-{s:06d}", "ord": 1, "start": 0, "end": len(header), "kind": "metadata"}
             bline = self.pkg.write("source_boilerplate", brow)
             if self.errors and s == 1:
                 # A second span past the end of the text.
-                bline = self.pkg.write("source_boilerplate", {"source": f"src-{s:06d}", "ord": 2, "start": len(text) + 1,
-                                                              "end": len(text) + 40, "kind": "promotion"})
-                self.expect("source_boilerplate.csv", bline, "start", "boilerplate-range", "span past the end")
+                bline = self.pkg.write(
+                    "source_boilerplate",
+                    {
+                        "source": f"src-{s:06d}",
+                        "ord": 2,
+                        "start": len(text) + 1,
+                        "end": len(text) + 40,
+                        "kind": "promotion",
+                    },
+                )
+                self.expect(
+                    "source_boilerplate.csv", bline, "start", "boilerplate-range", "span past the end"
+                )
 
     def actors(self) -> None:
         r = self.rng
         for a in range(self.n_actors):
             aid = f"act-{a:06d}"
-            line = self.pkg.write("actors", {"id": aid, "name": f"Actor {a}", "kind": r.choice(KINDS),
-                                             "description": self.words(3, 8) if r.random() < 0.3 else None})
+            line = self.pkg.write(
+                "actors",
+                {
+                    "id": aid,
+                    "name": f"Actor {a}",
+                    "kind": r.choice(KINDS),
+                    "description": self.words(3, 8) if r.random() < 0.3 else None,
+                },
+            )
             if self.errors and a == 1:
                 self.expect("actors.csv", line, "id", "record-without-pointer", "actor without names")
             else:
                 pid = self.pointer()
-                self.pkg.write("actor_names", {"actor": aid, "ord": 1, "name": self._pointer_row["quote"][:40].strip() or "x",
-                                               "form": "full", "misspelled": False, "pointer": pid})
+                self.pkg.write(
+                    "actor_names",
+                    {
+                        "actor": aid,
+                        "ord": 1,
+                        "name": self._pointer_row["quote"][:40].strip() or "x",
+                        "form": "full",
+                        "misspelled": False,
+                        "pointer": pid,
+                    },
+                )
             if r.random() < 0.1:
                 pid = self.pointer()
-                self.pkg.write("actor_roles", {"actor": aid, "ord": 1, "title": "Spokesman", "pointer": pid,
-                                               "organization": f"act-{r.randrange(self.n_actors):06d}"})
+                self.pkg.write(
+                    "actor_roles",
+                    {
+                        "actor": aid,
+                        "ord": 1,
+                        "title": "Spokesman",
+                        "pointer": pid,
+                        "organization": f"act-{r.randrange(self.n_actors):06d}",
+                    },
+                )
             if r.random() < 0.2:
-                self.pkg.write("actor_identifiers", {"actor": aid, "ord": 1, "scheme": "wikidata", "value": f"Q{a + 1}"})
+                self.pkg.write(
+                    "actor_identifiers", {"actor": aid, "ord": 1, "scheme": "wikidata", "value": f"Q{a + 1}"}
+                )
 
     def events(self) -> None:
         r = self.rng
@@ -202,17 +286,31 @@ class Generator:
             v = victims.get(e)
             main = self.pointer(source=0 if v is not None else None)
             day = self.date()
-            row = {"id": eid, "type": r.choice(EVENT_TYPES), "codes_acled_event_type": "Explosions/Remote violence",
-                   "codes_acled_sub_event_type": "Air/drone strike", "codes_cameo": "195", "codes_plover": "ASSAULT",
-                   "summary": self.words(5, 12).capitalize() + ".", "date_earliest": day, "date_latest": day,
-                   "date_precision": "day", "date_basis": "explicit", "date_pointer": main,
-                   "parent": f"evt-{r.randrange(e):07d}" if e and r.random() < 0.1 else None}
+            row = {
+                "id": eid,
+                "type": r.choice(EVENT_TYPES),
+                "codes_acled_event_type": "Explosions/Remote violence",
+                "codes_acled_sub_event_type": "Air/drone strike",
+                "codes_cameo": "195",
+                "codes_plover": "ASSAULT",
+                "summary": self.words(5, 12).capitalize() + ".",
+                "date_earliest": day,
+                "date_latest": day,
+                "date_precision": "day",
+                "date_basis": "explicit",
+                "date_pointer": main,
+                "parent": f"evt-{r.randrange(e):07d}" if e and r.random() < 0.1 else None,
+            }
             if v == 0:
                 row["date_precision"], row["date_latest"] = "range", "2021-13-45"
             elif v == 1:
                 row["codes_cameo"] = "19x"
             elif v == 2:
-                row["date_precision"], row["date_earliest"], row["date_latest"] = "range", "2021-06-28", "2021-06-27"
+                row["date_precision"], row["date_earliest"], row["date_latest"] = (
+                    "range",
+                    "2021-06-28",
+                    "2021-06-27",
+                )
             elif v == 3:
                 row["date_earliest"], row["date_latest"] = "2021-06-27", "2021-06-28"
             line = self.pkg.write("events", row)
@@ -225,13 +323,30 @@ class Generator:
             elif v == 3:
                 self.expect("events.csv", line, "date_latest", "date-precision", "day with two dates")
             self.pkg.write("event_pointers", {"event": eid, "ord": 1, "pointer": main})
-            self.pkg.write("event_locations", {"event": eid, "ord": 1, "country": r.choice(("SY", "IQ")),
-                                               "place": r.choice(ACCENTED[1:3]) if r.random() < 0.5 else None,
-                                               "precision": "region", "pointer": self.pointer()})
+            self.pkg.write(
+                "event_locations",
+                {
+                    "event": eid,
+                    "ord": 1,
+                    "country": r.choice(("SY", "IQ")),
+                    "place": r.choice(ACCENTED[1:3]) if r.random() < 0.5 else None,
+                    "precision": "region",
+                    "pointer": self.pointer(),
+                },
+            )
             if r.random() < 0.3 or v in (4, 5, 6, 7):
                 low = r.randint(0, 5)
-                c = {"event": eid, "ord": 1, "kind": "killed", "low": low, "best": low + r.randint(0, 3),
-                     "high": low + 4, "status": "reported", "as_reported": "at least a few", "pointer": main}
+                c = {
+                    "event": eid,
+                    "ord": 1,
+                    "kind": "killed",
+                    "low": low,
+                    "best": low + r.randint(0, 3),
+                    "high": low + 4,
+                    "status": "reported",
+                    "as_reported": "at least a few",
+                    "pointer": main,
+                }
                 check = field = None
                 if v == 4:
                     c["best"], check, field = "many", "type-error", "best"
@@ -244,11 +359,26 @@ class Generator:
                 cline = self.pkg.write("event_casualties", c)
                 if check:
                     self.expect("event_casualties.csv", cline, field, check, "casualty row")
-            self.pkg.write("event_participants", {"event": eid, "ord": 1, "actor": f"act-{r.randrange(self.n_actors):06d}",
-                                                  "role": r.choice(ROLES), "pointer": main})
+            self.pkg.write(
+                "event_participants",
+                {
+                    "event": eid,
+                    "ord": 1,
+                    "actor": f"act-{r.randrange(self.n_actors):06d}",
+                    "role": r.choice(ROLES),
+                    "pointer": main,
+                },
+            )
             if e and r.random() < 0.1:
-                self.pkg.write("event_relations", {"event": eid, "ord": 1, "relation": "follows",
-                                                   "other_event": f"evt-{r.randrange(e):07d}"})
+                self.pkg.write(
+                    "event_relations",
+                    {
+                        "event": eid,
+                        "ord": 1,
+                        "relation": "follows",
+                        "other_event": f"evt-{r.randrange(e):07d}",
+                    },
+                )
 
     def claims(self) -> None:
         r = self.rng
@@ -270,8 +400,10 @@ class Generator:
             if v == 2:
                 self.n_pointers += 1
                 pid = f"ptr-{self.n_pointers:08d}"
-                text, head, _ = self.texts[0]
-                self.pkg.write("pointers", {"id": pid, "source": "src-000000", "start": 0, "end": 6, "quote": text[:6]})
+                text, _head, _ = self.texts[0]
+                self.pkg.write(
+                    "pointers", {"id": pid, "source": "src-000000", "start": 0, "end": 6, "quote": text[:6]}
+                )
             else:
                 pid = self.pointer(source=0 if v is not None else None, **pointer_override)
             pline = self._pointer_line
@@ -286,12 +418,22 @@ class Generator:
                 variant = None
             if variant is not None:
                 referenced.add(variant)
-            row = {"id": cid, "claimant": f"act-{r.randrange(self.n_actors):06d}" if r.random() < 0.9 else None,
-                   "content": content, "stance": r.choice(STANCES),
-                   "variant_of": f"clm-{variant:07d}" if variant is not None else None}
+            row = {
+                "id": cid,
+                "claimant": f"act-{r.randrange(self.n_actors):06d}" if r.random() < 0.9 else None,
+                "content": content,
+                "stance": r.choice(STANCES),
+                "variant_of": f"clm-{variant:07d}" if variant is not None else None,
+            }
             if said:
                 day = self.date()
-                row.update(said_earliest=day, said_latest=day, said_precision="day", said_basis="explicit", said_pointer=pid)
+                row.update(
+                    said_earliest=day,
+                    said_latest=day,
+                    said_precision="day",
+                    said_basis="explicit",
+                    said_pointer=pid,
+                )
             if v == 4:
                 row["stance"] = "maybe"
             elif v == 5:
@@ -317,40 +459,75 @@ class Generator:
             if expected:
                 self.expect(*expected, note=f"claim victim {v}")
             if v == 6:
-                self.expect("claims.csv", line, "id", "constraint-error", "an event id in claims.csv breaks the pattern")
+                self.expect(
+                    "claims.csv",
+                    line,
+                    "id",
+                    "constraint-error",
+                    "an event id in claims.csv breaks the pattern",
+                )
             ord_ = 2 if v == 10 else 1
-            eline = self.pkg.write("claim_events", {"claim": cid, "ord": ord_, "event": f"evt-{r.randrange(self.n_events):07d}"})
+            eline = self.pkg.write(
+                "claim_events", {"claim": cid, "ord": ord_, "event": f"evt-{r.randrange(self.n_events):07d}"}
+            )
             if v == 10:
                 self.expect("claim_events.csv", eline, "ord", "ord-sequence", "ord starts at 2")
             if r.random() < 0.5:
-                self.pkg.write("claim_actors", {"claim": cid, "ord": 1, "actor": f"act-{r.randrange(self.n_actors):06d}"})
-            aline = self.pkg.write("claim_attributions", {
-                "claim": cid, "ord": 1, "kind": r.choice(ATTRIBUTION_KINDS),
-                "reported_by": f"act-{r.randrange(self.n_actors):06d}" if r.random() < 0.7 else None, "pointer": pid})
+                self.pkg.write(
+                    "claim_actors", {"claim": cid, "ord": 1, "actor": f"act-{r.randrange(self.n_actors):06d}"}
+                )
+            aline = self.pkg.write(
+                "claim_attributions",
+                {
+                    "claim": cid,
+                    "ord": 1,
+                    "kind": r.choice(ATTRIBUTION_KINDS),
+                    "reported_by": f"act-{r.randrange(self.n_actors):06d}" if r.random() < 0.7 else None,
+                    "pointer": pid,
+                },
+            )
             if v == 2:
-                self.expect("claim_attributions.csv", aline, "pointer", "pointer-in-boilerplate", "pointer in metadata line")
+                self.expect(
+                    "claim_attributions.csv",
+                    aline,
+                    "pointer",
+                    "pointer-in-boilerplate",
+                    "pointer in metadata line",
+                )
             if v == 11:
                 # The same pointer row written twice.
                 dup = dict(self._pointer_row)
-                self.expect("pointers.csv", self.pkg.write("pointers", dup), "id", "primary-key", "pointer row twice")
+                self.expect(
+                    "pointers.csv", self.pkg.write("pointers", dup), "id", "primary-key", "pointer row twice"
+                )
 
     def discrepancies(self) -> None:
         r = self.rng
         for d in range(max(self.n // 1000, 2)):
             did = f"dis-{d:06d}"
-            line = self.pkg.write("discrepancies", {"id": did, "aspect": "spelling", "summary": "Two spellings."})
-            self.pkg.write("discrepancy_claims", {"discrepancy": did, "ord": 1, "claim": f"clm-{r.randrange(self.n // 4):07d}"})
+            line = self.pkg.write(
+                "discrepancies", {"id": did, "aspect": "spelling", "summary": "Two spellings."}
+            )
+            self.pkg.write(
+                "discrepancy_claims",
+                {"discrepancy": did, "ord": 1, "claim": f"clm-{r.randrange(self.n // 4):07d}"},
+            )
             versions = 1 if self.errors and d == 0 else 2
             for k in range(versions):
                 pid = self.pointer()
-                self.pkg.write("discrepancy_versions", {"discrepancy": did, "ord": k + 1, "value": self._pointer_row["quote"],
-                                                        "pointer": pid})
+                self.pkg.write(
+                    "discrepancy_versions",
+                    {"discrepancy": did, "ord": k + 1, "value": self._pointer_row["quote"], "pointer": pid},
+                )
             if versions == 1:
                 self.expect("discrepancies.csv", line, "id", "record-schema", "one version only")
 
     def uncoded(self) -> None:
         for u in range(max(self.n // 1000, 1)):
-            self.pkg.write("uncoded", {"id": f"unc-{u:06d}", "reason": "Background paragraph.", "pointer": self.pointer()})
+            self.pkg.write(
+                "uncoded",
+                {"id": f"unc-{u:06d}", "reason": "Background paragraph.", "pointer": self.pointer()},
+            )
 
     def run(self) -> dict:
         self.sources()
@@ -360,11 +537,20 @@ class Generator:
         self.discrepancies()
         self.uncoded()
         self.pkg.close()
-        metadata = {"$schema": PACKAGE_PROFILE, "name": "claimtrail-synthetic", "title": "Synthetic claimtrail package",
-                    "version": "0.0.0", "licenses": [RECORDS_LICENSE]}
+        metadata = {
+            "$schema": PACKAGE_PROFILE,
+            "name": "claimtrail-synthetic",
+            "title": "Synthetic claimtrail package",
+            "version": "0.0.0",
+            "licenses": [RECORDS_LICENSE],
+        }
         (self.out / DESCRIPTOR).write_text(dumps(build_descriptor(self.out, metadata)), encoding="utf-8")
-        return {"claims": self.n, "rows": self.pkg.rows, "total_rows": sum(self.pkg.rows.values()),
-                "errors": sorted(self.expected, key=lambda e: (e["path"], e["line"] or 0, e["check"]))}
+        return {
+            "claims": self.n,
+            "rows": self.pkg.rows,
+            "total_rows": sum(self.pkg.rows.values()),
+            "errors": sorted(self.expected, key=lambda e: (e["path"], e["line"] or 0, e["check"])),
+        }
 
 
 def generate(out: Path, claims: int, seed: int = 1, errors: bool = False) -> dict:
@@ -380,12 +566,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the package into (created)")
     parser.add_argument("--claims", type=int, default=10_000, help="number of claims (default 10000)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--errors", action="store_true", help="seed one error of each kind; list them in errors.json")
+    parser.add_argument(
+        "--errors", action="store_true", help="seed one error of each kind; list them in errors.json"
+    )
     args = parser.parse_args(argv)
     if args.claims < (40 if args.errors else 1):
         parser.error("--claims must be at least 1 (40 with --errors)")
     manifest = generate(args.out, args.claims, args.seed, args.errors)
-    print(f"{args.out}: {manifest['total_rows']} rows, {len(manifest['errors'])} seeded errors", file=sys.stderr)
+    print(
+        f"{args.out}: {manifest['total_rows']} rows, {len(manifest['errors'])} seeded errors", file=sys.stderr
+    )
     return 0
 
 

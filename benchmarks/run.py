@@ -9,6 +9,7 @@ as a child process; its wall time and peak resident memory (wait4's rusage of th
 recorded, and the median run is reported. The table, the start-up times and a description of
 the machine are written into benchmarks/README.md between the results markers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -46,8 +47,13 @@ def median_run(cmd: list[str], repeat: int, cwd: Path | None = None) -> dict:
     runs = [measure(cmd, cwd) for _ in range(repeat)]
     walls = [r[0] for r in runs]
     chosen = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
-    return {"wall": statistics.median(walls), "rss": chosen[1], "exit": chosen[2], "runs": walls,
-            "rss_max": max(r[1] for r in runs)}
+    return {
+        "wall": statistics.median(walls),
+        "rss": chosen[1],
+        "exit": chosen[2],
+        "runs": walls,
+        "rss_max": max(r[1] for r in runs),
+    }
 
 
 def package(work: Path, claims: int) -> tuple[Path, int]:
@@ -60,7 +66,9 @@ def package(work: Path, claims: int) -> tuple[Path, int]:
         from generate import generate
 
         manifest = generate(out, claims, seed=1)
-        marker.write_text(json.dumps({"total_rows": manifest["total_rows"], "rows": manifest["rows"]}), encoding="utf-8")
+        marker.write_text(
+            json.dumps({"total_rows": manifest["total_rows"], "rows": manifest["rows"]}), encoding="utf-8"
+        )
     return out, json.loads(marker.read_text(encoding="utf-8"))["total_rows"]
 
 
@@ -72,46 +80,74 @@ def frictionless_command() -> list[str]:
 def machine() -> dict[str, str]:
     cpu = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         cpu = platform.processor()
-    versions = {name: metadata.version(name) for name in ("claimtrail", "polars", "jsonschema-rs", "frictionless",
-                                                           "jsonschema", "pydantic")}
-    return {"cpus": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}", **versions,
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d")}
+    versions = {
+        name: metadata.version(name)
+        for name in ("claimtrail", "polars", "jsonschema-rs", "frictionless", "jsonschema", "pydantic")
+    }
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        **versions,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+    }
 
 
 def startup(repeat: int) -> dict[str, float]:
     """Seconds to print the help, to load the bundled data, and to validate it."""
     python = sys.executable
-    out = {"claimtrail --help": median_run([python, "-m", "claimtrail", "--help"], repeat)["wall"],
-           "python -c 'import claimtrail'": median_run([python, "-c", "import claimtrail"], repeat)["wall"]}
+    out = {
+        "claimtrail --help": median_run([python, "-m", "claimtrail", "--help"], repeat)["wall"],
+        "python -c 'import claimtrail'": median_run([python, "-c", "import claimtrail"], repeat)["wall"],
+    }
     load = "import time; t = time.perf_counter(); import claimtrail; claimtrail.load(); print(time.perf_counter() - t)"
-    seconds = [float(subprocess.run([python, "-c", load], capture_output=True, text=True, check=True).stdout)
-               for _ in range(repeat)]
+    seconds = [
+        float(subprocess.run([python, "-c", load], capture_output=True, text=True, check=True).stdout)
+        for _ in range(repeat)
+    ]
     out["claimtrail.load() of the bundled data (in process, imports included)"] = statistics.median(seconds)
-    out["claimtrail validate (bundled data, fast engine)"] = median_run([python, "-m", "claimtrail", "validate"], repeat)["wall"]
+    out["claimtrail validate (bundled data, fast engine)"] = median_run(
+        [python, "-m", "claimtrail", "validate"], repeat
+    )["wall"]
     out["claimtrail validate --engine frictionless (bundled data)"] = median_run(
-        [python, "-m", "claimtrail", "validate", "--engine", "frictionless"], repeat)["wall"]
+        [python, "-m", "claimtrail", "validate", "--engine", "frictionless"], repeat
+    )["wall"]
     return out
 
 
 def render(rows: list[dict], start: dict[str, float], info: dict[str, str], repeat: int, frepeat: int) -> str:
-    lines = [START, "",
-             f"Measured {info['date']} on {info['cpus']} CPUs ({info['cpu']}), {info['system']}, Python {info['python']}; "
-             f"claimtrail {info['claimtrail']}, polars {info['polars']}, jsonschema-rs {info['jsonschema-rs']}, "
-             f"frictionless {info['frictionless']}, jsonschema {info['jsonschema']}, pydantic {info['pydantic']}.",
-             f"Median of {repeat} runs for claimtrail, of {frepeat} for frictionless; peak RSS of the median run.", "",
-             "| claims | rows (all tables) | claimtrail validate | peak RSS | frictionless validate | peak RSS | speed-up |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        START,
+        "",
+        f"Measured {info['date']} on {info['cpus']} CPUs ({info['cpu']}), {info['system']}, Python {info['python']}; "
+        f"claimtrail {info['claimtrail']}, polars {info['polars']}, jsonschema-rs {info['jsonschema-rs']}, "
+        f"frictionless {info['frictionless']}, jsonschema {info['jsonschema']}, pydantic {info['pydantic']}.",
+        f"Median of {repeat} runs for claimtrail, of {frepeat} for frictionless; peak RSS of the median run.",
+        "",
+        "| claims | rows (all tables) | claimtrail validate | peak RSS | frictionless validate | peak RSS | speed-up |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         ct, fl = r["claimtrail"], r["frictionless"]
-        lines.append(f"| {r['claims']:,} | {r['rows']:,} | {ct['wall']:.2f} s | {ct['rss']:.0f} MiB | "
-                     f"{fl['wall']:.1f} s | {fl['rss']:.0f} MiB | {fl['wall'] / ct['wall']:.1f}x |")
-    lines += ["", "Rows per second (claimtrail): " + ", ".join(
-        f"{r['rows'] / r['claimtrail']['wall']:,.0f} at {r['claims']:,} claims" for r in rows) + ".", ""]
+        lines.append(
+            f"| {r['claims']:,} | {r['rows']:,} | {ct['wall']:.2f} s | {ct['rss']:.0f} MiB | "
+            f"{fl['wall']:.1f} s | {fl['rss']:.0f} MiB | {fl['wall'] / ct['wall']:.1f}x |"
+        )
+    lines += [
+        "",
+        "Rows per second (claimtrail): "
+        + ", ".join(f"{r['rows'] / r['claimtrail']['wall']:,.0f} at {r['claims']:,} claims" for r in rows)
+        + ".",
+        "",
+    ]
     lines += ["| start-up | seconds |", "|---|---:|"] + [f"| {k} | {v:.2f} |" for k, v in start.items()]
     lines += ["", END]
     return "\n".join(lines)
@@ -128,10 +164,16 @@ def write_readme(block: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], help="claims per package")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], help="claims per package"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per command (median reported)")
-    parser.add_argument("--frictionless-repeat", type=int, default=None, help="runs of frictionless (default: --repeat)")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/claimtrail-bench"), help="where packages are generated")
+    parser.add_argument(
+        "--frictionless-repeat", type=int, default=None, help="runs of frictionless (default: --repeat)"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=Path("/tmp/claimtrail-bench"), help="where packages are generated"
+    )
     parser.add_argument("--no-readme", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
     frepeat = args.frictionless_repeat or args.repeat
@@ -147,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         fl = median_run(frictionless_command() + ["validate", str(root / "datapackage.json")], frepeat)
         print(f"  {fl['runs']}", file=sys.stderr, flush=True)
         if ct["exit"] != 0 or fl["exit"] != 0:
-            raise SystemExit(f"{root}: a generated package must be valid (claimtrail {ct['exit']}, frictionless {fl['exit']})")
+            raise SystemExit(
+                f"{root}: a generated package must be valid (claimtrail {ct['exit']}, frictionless {fl['exit']})"
+            )
         rows.append({"claims": claims, "rows": total, "claimtrail": ct, "frictionless": fl})
         # Written after each size, so that a long run interrupted keeps what it measured.
         block = render(rows, start, info, args.repeat, frepeat)

@@ -2,6 +2,7 @@
 
 Tests never change the repository: each one that breaks a package breaks its own copy.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -10,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from claimtrail.csvio import write_csv
-from claimtrail.descriptor import regenerate
-from claimtrail.layout import build_layout
-from claimtrail.records import disassemble
+from claimtrail.contract.descriptor import regenerate
+from claimtrail.contract.layout import build_layout
+from claimtrail.package.csvio import write_csv
+from claimtrail.package.records import disassemble
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -55,8 +56,15 @@ class SmallPackage:
         for _ in range(nth + 1):
             at = text.index(quote, at + 1)
         self.counter += 1
-        return {"id": f"ptr-{source[4:]}-{self.counter:04d}", "source": source, "start": at, "end": at + len(quote),
-                "quote": quote, "prefix": None, "suffix": None}
+        return {
+            "id": f"ptr-{source[4:]}-{self.counter:04d}",
+            "source": source,
+            "start": at,
+            "end": at + len(quote),
+            "quote": quote,
+            "prefix": None,
+            "suffix": None,
+        }
 
     def records(self) -> dict:
         p = self.pointer
@@ -64,71 +72,217 @@ class SmallPackage:
         for sid, name in (("src-000", SOURCE_000), ("src-003", SOURCE_003)):
             data = (self.root / "sources" / name).read_bytes()
             text = self.texts[sid]
-            src.append({"id": sid, "path": f"sources/{name}", "sha256": hashlib.sha256(data).hexdigest(),
-                        "bytes": len(data), "length": len(text),
-                        "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
-                        "published": {"earliest": None, "latest": None, "precision": "unknown", "basis": "unknown",
-                                      "note": None, "pointer": None},
-                        "headline": None, "language": "en", "boilerplate": []})
+            src.append(
+                {
+                    "id": sid,
+                    "path": f"sources/{name}",
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "bytes": len(data),
+                    "length": len(text),
+                    "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
+                    "published": {
+                        "earliest": None,
+                        "latest": None,
+                        "precision": "unknown",
+                        "basis": "unknown",
+                        "note": None,
+                        "pointer": None,
+                    },
+                    "headline": None,
+                    "language": "en",
+                    "boilerplate": [],
+                }
+            )
         meta = p("src-000", " date 2021-06-28")
-        src[0]["published"] = {"earliest": "2021-06-28", "latest": "2021-06-28", "precision": "day",
-                               "basis": "explicit", "note": None, "pointer": meta}
+        src[0]["published"] = {
+            "earliest": "2021-06-28",
+            "latest": "2021-06-28",
+            "precision": "day",
+            "basis": "explicit",
+            "note": None,
+            "pointer": meta,
+        }
         src[0]["boilerplate"] = [{"start": 0, "end": 16, "kind": "metadata", "note": None}]
         nav = self.texts["src-003"].index("Navigation")
-        src[1]["boilerplate"] = [{"start": nav, "end": nav + len("Navigation"), "kind": "navigation", "note": None}]
+        src[1]["boilerplate"] = [
+            {"start": nav, "end": nav + len("Navigation"), "kind": "navigation", "note": None}
+        ]
         kerby = p("src-000", "John Kerby")
         kirby = p("src-003", "John Kirby")
         biden = p("src-000", "Joe Biden")
         actors = [
-            {"id": "act-john-kirby", "name": "John Kirby", "kind": "person", "description": "Pentagon press secretary.",
-             "names": [{"name": "John Kerby", "form": "full", "misspelled": True, "note": "Kirby in the other sources.", "pointer": kerby},
-                       {"name": "John Kirby", "form": "full", "misspelled": False, "note": None, "pointer": kirby}],
-             "roles": [{"title": "Pentagon spokesperson", "organization": None, "as_of": None,
-                        "pointer": p("src-000", "Pentagon spokesperson")}],
-             "identifiers": []},
-            {"id": "act-joe-biden", "name": "Joe Biden", "kind": "person", "description": None,
-             "names": [{"name": "Joe Biden", "form": "full", "misspelled": False, "note": None, "pointer": biden}],
-             "roles": [], "identifiers": []},
+            {
+                "id": "act-john-kirby",
+                "name": "John Kirby",
+                "kind": "person",
+                "description": "Pentagon press secretary.",
+                "names": [
+                    {
+                        "name": "John Kerby",
+                        "form": "full",
+                        "misspelled": True,
+                        "note": "Kirby in the other sources.",
+                        "pointer": kerby,
+                    },
+                    {
+                        "name": "John Kirby",
+                        "form": "full",
+                        "misspelled": False,
+                        "note": None,
+                        "pointer": kirby,
+                    },
+                ],
+                "roles": [
+                    {
+                        "title": "Pentagon spokesperson",
+                        "organization": None,
+                        "as_of": None,
+                        "pointer": p("src-000", "Pentagon spokesperson"),
+                    }
+                ],
+                "identifiers": [],
+            },
+            {
+                "id": "act-joe-biden",
+                "name": "Joe Biden",
+                "kind": "person",
+                "description": None,
+                "names": [
+                    {"name": "Joe Biden", "form": "full", "misspelled": False, "note": None, "pointer": biden}
+                ],
+                "roles": [],
+                "identifiers": [],
+            },
         ]
         strikes = p("src-000", "conducted airstrikes at two locations in Syria and one in Iraq")
         aid = p("src-003", "nearly $600 million in additional\u00a0humanitarian assistance\u00a0")
         events = [
-            {"id": "evt-2021-06-27-us-airstrikes", "type": "military_operation",
-             "codes": {"acled_event_type": "Explosions/Remote violence", "acled_sub_event_type": "Air/drone strike",
-                       "cameo": "195", "plover": "ASSAULT"},
-             "summary": "US airstrikes at two locations in Syria and one in Iraq.",
-             "date": {"earliest": "2021-06-27", "latest": "2021-06-28", "precision": "range", "basis": "inferred",
-                      "note": "On or before the article date.", "pointer": strikes},
-             "parent": None,
-             "locations": [{"country": "SY", "place": None, "precision": "country", "pointer": strikes}],
-             "casualties": [{"kind": "any", "low": None, "best": None, "high": None, "status": "unknown",
-                             "as_reported": None, "pointer": strikes}],
-             "participants": [{"actor": "act-joe-biden", "role": "ordered", "pointer": p("src-000", "on President Joe Biden’s direction")}],
-             "relations": [], "pointers": [strikes]},
-            {"id": "evt-2021-aid-announcement", "type": "aid_pledge", "codes": {"acled_event_type": None,
-             "acled_sub_event_type": None, "cameo": None, "plover": "AID"},
-             "summary": "Humanitarian assistance for the Syrian crisis was announced.",
-             "date": {"earliest": "2021-01-01", "latest": "2021-06-27", "precision": "range", "basis": "relative_to_article",
-                      "note": "'Earlier this year' before the article date 2021-06-27.", "pointer": p("src-003", "Earlier this year")},
-             "parent": None, "locations": [], "casualties": [], "participants": [], "relations": [], "pointers": [aid]},
+            {
+                "id": "evt-2021-06-27-us-airstrikes",
+                "type": "military_operation",
+                "codes": {
+                    "acled_event_type": "Explosions/Remote violence",
+                    "acled_sub_event_type": "Air/drone strike",
+                    "cameo": "195",
+                    "plover": "ASSAULT",
+                },
+                "summary": "US airstrikes at two locations in Syria and one in Iraq.",
+                "date": {
+                    "earliest": "2021-06-27",
+                    "latest": "2021-06-28",
+                    "precision": "range",
+                    "basis": "inferred",
+                    "note": "On or before the article date.",
+                    "pointer": strikes,
+                },
+                "parent": None,
+                "locations": [{"country": "SY", "place": None, "precision": "country", "pointer": strikes}],
+                "casualties": [
+                    {
+                        "kind": "any",
+                        "low": None,
+                        "best": None,
+                        "high": None,
+                        "status": "unknown",
+                        "as_reported": None,
+                        "pointer": strikes,
+                    }
+                ],
+                "participants": [
+                    {
+                        "actor": "act-joe-biden",
+                        "role": "ordered",
+                        "pointer": p("src-000", "on President Joe Biden’s direction"),
+                    }
+                ],
+                "relations": [],
+                "pointers": [strikes],
+            },
+            {
+                "id": "evt-2021-aid-announcement",
+                "type": "aid_pledge",
+                "codes": {
+                    "acled_event_type": None,
+                    "acled_sub_event_type": None,
+                    "cameo": None,
+                    "plover": "AID",
+                },
+                "summary": "Humanitarian assistance for the Syrian crisis was announced.",
+                "date": {
+                    "earliest": "2021-01-01",
+                    "latest": "2021-06-27",
+                    "precision": "range",
+                    "basis": "relative_to_article",
+                    "note": "'Earlier this year' before the article date 2021-06-27.",
+                    "pointer": p("src-003", "Earlier this year"),
+                },
+                "parent": None,
+                "locations": [],
+                "casualties": [],
+                "participants": [],
+                "relations": [],
+                "pointers": [aid],
+            },
         ]
-        quote = p("src-000", "The strikes were both necessary to address the threat and appropriately limited in scope,")
+        quote = p(
+            "src-000",
+            "The strikes were both necessary to address the threat and appropriately limited in scope,",
+        )
         claims = [
-            {"id": "clm-strikes-necessary", "claimant": "act-john-kirby", "claimant_as_reported": None,
-             "content": "The strikes were necessary and limited in scope.", "stance": "asserts", "said": None, "variant_of": None,
-             "about_events": ["evt-2021-06-27-us-airstrikes"], "about_actors": [],
-             "attributions": [{"kind": "direct_quote", "reported_by": None, "via": None, "chain": None, "pointer": quote,
-                               "attribution_pointer": p("src-000", "he said")},
-                              {"kind": "block_quote", "reported_by": None, "via": None, "chain": None,
-                               "pointer": p("src-003", "The strikes were both necessary to address the threat and appropriately limited in scope."),
-                               "attribution_pointer": None}]},
+            {
+                "id": "clm-strikes-necessary",
+                "claimant": "act-john-kirby",
+                "claimant_as_reported": None,
+                "content": "The strikes were necessary and limited in scope.",
+                "stance": "asserts",
+                "said": None,
+                "variant_of": None,
+                "about_events": ["evt-2021-06-27-us-airstrikes"],
+                "about_actors": [],
+                "attributions": [
+                    {
+                        "kind": "direct_quote",
+                        "reported_by": None,
+                        "via": None,
+                        "chain": None,
+                        "pointer": quote,
+                        "attribution_pointer": p("src-000", "he said"),
+                    },
+                    {
+                        "kind": "block_quote",
+                        "reported_by": None,
+                        "via": None,
+                        "chain": None,
+                        "pointer": p(
+                            "src-003",
+                            "The strikes were both necessary to address the threat and appropriately limited in scope.",
+                        ),
+                        "attribution_pointer": None,
+                    },
+                ],
+            },
         ]
         discrepancies = [
-            {"id": "dis-kirby-spelling", "aspect": "spelling", "summary": "Kirby is spelled Kerby once.",
-             "about_events": [], "about_actors": ["act-john-kirby"], "about_claims": [],
-             "versions": [{"value": "John Kerby", "pointer": kerby}, {"value": "John Kirby", "pointer": kirby}]},
+            {
+                "id": "dis-kirby-spelling",
+                "aspect": "spelling",
+                "summary": "Kirby is spelled Kerby once.",
+                "about_events": [],
+                "about_actors": ["act-john-kirby"],
+                "about_claims": [],
+                "versions": [
+                    {"value": "John Kerby", "pointer": kerby},
+                    {"value": "John Kirby", "pointer": kirby},
+                ],
+            },
         ]
-        return {"source": src, "actor": actors, "event": events, "claim": claims, "discrepancy": discrepancies}
+        return {
+            "source": src,
+            "actor": actors,
+            "event": events,
+            "claim": claims,
+            "discrepancy": discrepancies,
+        }
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Editing a package copy the way a contributor would: cell by cell, then re-describing it."""
+
 from __future__ import annotations
 
 import csv
@@ -51,8 +52,11 @@ def line_of(path: Path, row_index: int) -> int:
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

@@ -3,6 +3,7 @@
 Its cells include the ones spreadsheets would run as formulas (leading =, +, -, @, tab and
 apostrophe), so that the spreadsheet-safe copies have something to escape.
 """
+
 from __future__ import annotations
 
 import copy
@@ -10,8 +11,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from claimtrail.descriptor import DESCRIPTOR, dumps
 from conftest import write_records
+
+from claimtrail.contract.descriptor import DESCRIPTOR, dumps
 
 TEXT = (
     "BAGHDAD \u2014 A post reading =SUM(1+1) appeared on a channel run by @spokesman on Sunday.\n"
@@ -26,19 +28,38 @@ METADATA = {
     "title": "A small claimtrail package for release tests",
     "version": VERSION,
     "created": "2021-07-01T00:00:00Z",
-    "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                  "title": "Creative Commons Attribution 4.0 International"}],
+    "licenses": [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0 International",
+        }
+    ],
     "contributors": [{"title": "Test curators", "roles": ["creator"]}],
 }
 
 
 def pointer(pid: str, quote: str) -> dict:
     start = TEXT.index(quote)
-    return {"id": pid, "source": "src-000", "start": start, "end": start + len(quote), "quote": quote,
-            "prefix": None, "suffix": None}
+    return {
+        "id": pid,
+        "source": "src-000",
+        "start": start,
+        "end": start + len(quote),
+        "quote": quote,
+        "prefix": None,
+        "suffix": None,
+    }
 
 
-UNKNOWN_DATE = {"earliest": None, "latest": None, "precision": "unknown", "basis": "unknown", "note": None, "pointer": None}
+UNKNOWN_DATE = {
+    "earliest": None,
+    "latest": None,
+    "precision": "unknown",
+    "basis": "unknown",
+    "note": None,
+    "pointer": None,
+}
 
 
 def records() -> dict:
@@ -48,46 +69,129 @@ def records() -> dict:
     necessary = pointer("ptr-000-0003", "said the strikes were necessary and limited")
     post = pointer("ptr-000-0004", "A post reading =SUM(1+1) appeared")
     respond = pointer("ptr-000-0005", "a militia said it would respond")
-    source = {"id": "src-000", "path": SOURCE_FILE, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-              "length": len(TEXT), "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
-              "published": dict(UNKNOWN_DATE), "headline": "=HYPERLINK(\"x\") and other headlines", "language": "en",
-              "boilerplate": []}
+    source = {
+        "id": "src-000",
+        "path": SOURCE_FILE,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "length": len(TEXT),
+        "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
+        "published": dict(UNKNOWN_DATE),
+        "headline": '=HYPERLINK("x") and other headlines',
+        "language": "en",
+        "boilerplate": [],
+    }
     actors = [
-        {"id": "act-john-kirby", "name": "John Kirby", "kind": "person", "description": "-Pentagon spokesman.",
-         "names": [{"name": "John Kirby", "form": "full", "misspelled": False, "note": None, "pointer": kirby}],
-         "roles": [], "identifiers": []},
-        {"id": "act-spokesman", "name": "@spokesman", "kind": "unidentified", "description": "\tA channel's operator.",
-         "names": [{"name": "@spokesman", "form": "descriptive", "misspelled": False, "note": "'as written", "pointer": spokesman}],
-         "roles": [], "identifiers": []},
+        {
+            "id": "act-john-kirby",
+            "name": "John Kirby",
+            "kind": "person",
+            "description": "-Pentagon spokesman.",
+            "names": [
+                {"name": "John Kirby", "form": "full", "misspelled": False, "note": None, "pointer": kirby}
+            ],
+            "roles": [],
+            "identifiers": [],
+        },
+        {
+            "id": "act-spokesman",
+            "name": "@spokesman",
+            "kind": "unidentified",
+            "description": "\tA channel's operator.",
+            "names": [
+                {
+                    "name": "@spokesman",
+                    "form": "descriptive",
+                    "misspelled": False,
+                    "note": "'as written",
+                    "pointer": spokesman,
+                }
+            ],
+            "roles": [],
+            "identifiers": [],
+        },
     ]
     events = [
-        {"id": "evt-strikes", "type": "airstrike",
-         "codes": {"acled_event_type": None, "acled_sub_event_type": None, "cameo": None, "plover": None},
-         "summary": "+Strikes the Pentagon called necessary.", "date": dict(UNKNOWN_DATE), "parent": None,
-         "locations": [], "casualties": [],
-         "participants": [{"actor": "act-john-kirby", "role": "announced", "pointer": kirby}],
-         "relations": [], "pointers": [necessary]},
-        {"id": "evt-post", "type": "statement",
-         "codes": {"acled_event_type": None, "acled_sub_event_type": None, "cameo": None, "plover": None},
-         "summary": "=SUM(1+1) was posted.", "date": dict(UNKNOWN_DATE), "parent": None,
-         "locations": [], "casualties": [],
-         "participants": [{"actor": "act-spokesman", "role": "announced", "pointer": spokesman}],
-         "relations": [], "pointers": [post]},
+        {
+            "id": "evt-strikes",
+            "type": "airstrike",
+            "codes": {"acled_event_type": None, "acled_sub_event_type": None, "cameo": None, "plover": None},
+            "summary": "+Strikes the Pentagon called necessary.",
+            "date": dict(UNKNOWN_DATE),
+            "parent": None,
+            "locations": [],
+            "casualties": [],
+            "participants": [{"actor": "act-john-kirby", "role": "announced", "pointer": kirby}],
+            "relations": [],
+            "pointers": [necessary],
+        },
+        {
+            "id": "evt-post",
+            "type": "statement",
+            "codes": {"acled_event_type": None, "acled_sub_event_type": None, "cameo": None, "plover": None},
+            "summary": "=SUM(1+1) was posted.",
+            "date": dict(UNKNOWN_DATE),
+            "parent": None,
+            "locations": [],
+            "casualties": [],
+            "participants": [{"actor": "act-spokesman", "role": "announced", "pointer": spokesman}],
+            "relations": [],
+            "pointers": [post],
+        },
     ]
     claims = [
-        {"id": "clm-necessary", "claimant": "act-john-kirby", "claimant_as_reported": None,
-         "content": "The strikes were necessary and limited.", "stance": "asserts", "said": None, "variant_of": None,
-         "about_events": ["evt-strikes"], "about_actors": [],
-         "attributions": [{"kind": "indirect_speech", "reported_by": None, "via": None, "chain": None,
-                           "pointer": necessary, "attribution_pointer": None}]},
-        {"id": "clm-respond", "claimant": None, "claimant_as_reported": "a militia",
-         "content": "-The militia will respond.", "stance": "asserts", "said": None, "variant_of": None,
-         "about_events": ["evt-strikes"], "about_actors": [],
-         "attributions": [{"kind": "indirect_speech", "reported_by": None, "via": None, "chain": None,
-                           "pointer": respond, "attribution_pointer": None}]},
+        {
+            "id": "clm-necessary",
+            "claimant": "act-john-kirby",
+            "claimant_as_reported": None,
+            "content": "The strikes were necessary and limited.",
+            "stance": "asserts",
+            "said": None,
+            "variant_of": None,
+            "about_events": ["evt-strikes"],
+            "about_actors": [],
+            "attributions": [
+                {
+                    "kind": "indirect_speech",
+                    "reported_by": None,
+                    "via": None,
+                    "chain": None,
+                    "pointer": necessary,
+                    "attribution_pointer": None,
+                }
+            ],
+        },
+        {
+            "id": "clm-respond",
+            "claimant": None,
+            "claimant_as_reported": "a militia",
+            "content": "-The militia will respond.",
+            "stance": "asserts",
+            "said": None,
+            "variant_of": None,
+            "about_events": ["evt-strikes"],
+            "about_actors": [],
+            "attributions": [
+                {
+                    "kind": "indirect_speech",
+                    "reported_by": None,
+                    "via": None,
+                    "chain": None,
+                    "pointer": respond,
+                    "attribution_pointer": None,
+                }
+            ],
+        },
     ]
-    return {"source": [source], "actor": actors, "event": events, "claim": claims, "discrepancy": [], "uncoded": [],
-            "tombstone": []}
+    return {
+        "source": [source],
+        "actor": actors,
+        "event": events,
+        "claim": claims,
+        "discrepancy": [],
+        "uncoded": [],
+        "tombstone": [],
+    }
 
 
 def write_package(root: Path, recs: dict | None = None, metadata: dict | None = None) -> Path:

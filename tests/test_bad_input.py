@@ -5,6 +5,7 @@ Each test builds a valid package in a temporary folder, breaks one thing the way
 contributor might, runs the real command line and compares the package's bytes and
 modification times before and after.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,10 +18,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
-from claimtrail.cli import main
 from conftest import SmallPackage, write_descriptor, write_records
 from helpers import get_cell, line_of, read_rows, set_cell, write_rows
+
+from claimtrail.cli import main
 
 ACCENTED = "Le caf\u00e9 pr\u00e8s de la fronti\u00e8re a \u00e9t\u00e9 touch\u00e9 deux fois, selon les habitants.\n"
 ACCENTED_FILE = "sources/900_accents.txt"
@@ -33,7 +34,10 @@ def snapshot(root: Path) -> dict[str, tuple[str, int]]:
         if path.is_symlink():
             out[str(path.relative_to(root))] = (os.readlink(path), 0)
         elif path.is_file():
-            out[str(path.relative_to(root))] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+            out[str(path.relative_to(root))] = (
+                hashlib.sha256(path.read_bytes()).hexdigest(),
+                path.stat().st_mtime_ns,
+            )
     return out
 
 
@@ -44,16 +48,43 @@ def pkg(tmp_path) -> Path:
     records = small.records()
     data = ACCENTED.encode("utf-8")
     (small.root / ACCENTED_FILE).write_bytes(data)
-    records["source"].append({
-        "id": "src-900", "path": ACCENTED_FILE, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-        "length": len(ACCENTED), "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
-        "published": {"earliest": None, "latest": None, "precision": "unknown", "basis": "unknown", "note": None,
-                      "pointer": None},
-        "headline": None, "language": "fr", "boilerplate": []})
+    records["source"].append(
+        {
+            "id": "src-900",
+            "path": ACCENTED_FILE,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+            "length": len(ACCENTED),
+            "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
+            "published": {
+                "earliest": None,
+                "latest": None,
+                "precision": "unknown",
+                "basis": "unknown",
+                "note": None,
+                "pointer": None,
+            },
+            "headline": None,
+            "language": "fr",
+            "boilerplate": [],
+        }
+    )
     quote = "Le caf\u00e9 pr\u00e8s de la fronti\u00e8re"
-    records["uncoded"] = [{"id": "unc-cafe", "reason": "Not about the strikes.",
-                           "pointer": {"id": "ptr-900-0001", "source": "src-900", "start": 0, "end": len(quote),
-                                       "quote": quote, "prefix": None, "suffix": None}}]
+    records["uncoded"] = [
+        {
+            "id": "unc-cafe",
+            "reason": "Not about the strikes.",
+            "pointer": {
+                "id": "ptr-900-0001",
+                "source": "src-900",
+                "start": 0,
+                "end": len(quote),
+                "quote": quote,
+                "prefix": None,
+                "suffix": None,
+            },
+        }
+    ]
     write_records(small.root, records)
     return small.root
 
@@ -88,6 +119,7 @@ def pointer_id(root: Path, words: str) -> str:
 
 
 # -- files that are not CSV text ------------------------------------------------------------
+
 
 def test_valid_package_is_valid(pkg, capsys):
     code, out, _ = run(capsys, pkg)
@@ -139,6 +171,7 @@ def test_crlf_file_reports_the_right_line(pkg, capsys):
 
 # -- headers and rows -----------------------------------------------------------------------
 
+
 def rewrite_header(root: Path, table: str, header: list[str], cut: int | None = None, add: int = 0) -> None:
     rows = read_rows(root / f"{table}.csv")
     rows[0] = header
@@ -152,7 +185,14 @@ def rewrite_header(root: Path, table: str, header: list[str], cut: int | None = 
 
 def test_header_missing_a_column(pkg, capsys):
     rewrite_header(pkg, "actors", ["id", "name", "kind"], cut=3)
-    assert_reported(capsys, pkg, "missing-label", "actors.csv:1", "description", "make the header row exactly: id,name,kind,description")
+    assert_reported(
+        capsys,
+        pkg,
+        "missing-label",
+        "actors.csv:1",
+        "description",
+        "make the header row exactly: id,name,kind,description",
+    )
 
 
 def test_header_with_an_extra_column(pkg, capsys):
@@ -170,28 +210,51 @@ def test_header_with_a_duplicated_column(pkg, capsys):
 def test_ragged_row(pkg, capsys):
     line = row_line(pkg, "actors", "act-joe-biden")
     path = pkg / "actors.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("act-joe-biden,Joe Biden,person,", "act-joe-biden,Joe Biden,person,,extra"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "act-joe-biden,Joe Biden,person,", "act-joe-biden,Joe Biden,person,,extra"
+        ),
+        encoding="utf-8",
+    )
     write_descriptor(pkg)
-    assert_reported(capsys, pkg, "extra-cell", f"actors.csv:{line}:5", "4 cells, as in the header", "5 cells", "double quotes")
+    assert_reported(
+        capsys,
+        pkg,
+        "extra-cell",
+        f"actors.csv:{line}:5",
+        "4 cells, as in the header",
+        "5 cells",
+        "double quotes",
+    )
 
 
 def test_short_row(pkg, capsys):
     line = row_line(pkg, "actors", "act-joe-biden")
     path = pkg / "actors.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("act-joe-biden,Joe Biden,person,", "act-joe-biden,Joe Biden"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "act-joe-biden,Joe Biden,person,", "act-joe-biden,Joe Biden"
+        ),
+        encoding="utf-8",
+    )
     write_descriptor(pkg)
     assert_reported(capsys, pkg, "missing-cell", f"actors.csv:{line}:3", "2 cells")
 
 
 # -- values ---------------------------------------------------------------------------------
 
+
 def test_unknown_enum_value(pkg, capsys):
     line = set_cell(pkg, "actors", "act-john-kirby", "kind", "persn")
     write_descriptor(pkg)
-    assert_reported(capsys, pkg, "constraint-error", f"actors.csv:{line}:3", "one of: person, organization",
-                    "did you mean 'person'?")
+    assert_reported(
+        capsys,
+        pkg,
+        "constraint-error",
+        f"actors.csv:{line}:3",
+        "one of: person, organization",
+        "did you mean 'person'?",
+    )
 
 
 def test_impossible_date(pkg, capsys):
@@ -203,14 +266,18 @@ def test_impossible_date(pkg, capsys):
 def test_earliest_after_latest(pkg, capsys):
     line = set_cell(pkg, "events", "evt-2021-06-27-us-airstrikes", "date_earliest", "2021-07-01")
     write_descriptor(pkg)
-    assert_reported(capsys, pkg, "date-order", f"events.csv:{line}:8", "2021-07-01 is after latest 2021-06-28")
+    assert_reported(
+        capsys, pkg, "date-order", f"events.csv:{line}:8", "2021-07-01 is after latest 2021-06-28"
+    )
 
 
 def test_negative_count(pkg, capsys):
     line = set_cell(pkg, "event_casualties", "evt-2021-06-27-us-airstrikes", "low", "-3")
     set_cell(pkg, "event_casualties", "evt-2021-06-27-us-airstrikes", "status", "reported")
     write_descriptor(pkg)
-    assert_reported(capsys, pkg, "constraint-error", f"event_casualties.csv:{line}:4", "a number >= 0", "'-3'")
+    assert_reported(
+        capsys, pkg, "constraint-error", f"event_casualties.csv:{line}:4", "a number >= 0", "'-3'"
+    )
 
 
 def test_low_greater_than_best(pkg, capsys):
@@ -218,7 +285,9 @@ def test_low_greater_than_best(pkg, capsys):
     set_cell(pkg, "event_casualties", "evt-2021-06-27-us-airstrikes", "best", "4")
     set_cell(pkg, "event_casualties", "evt-2021-06-27-us-airstrikes", "status", "reported")
     write_descriptor(pkg)
-    assert_reported(capsys, pkg, "casualty-order", f"event_casualties.csv:{line}:4", "low 9 is greater than best 4")
+    assert_reported(
+        capsys, pkg, "casualty-order", f"event_casualties.csv:{line}:4", "low 9 is greater than best 4"
+    )
 
 
 def test_duplicate_id_in_one_table(pkg, capsys):
@@ -227,7 +296,9 @@ def test_duplicate_id_in_one_table(pkg, capsys):
     rows.append(["act-john-kirby", "Someone Else", "person", ""])
     write_rows(pkg / "actors.csv", rows)
     write_descriptor(pkg)
-    out = assert_reported(capsys, pkg, "primary-key", f"actors.csv:{first + 1}:1", f"already used on line {first}")
+    out = assert_reported(
+        capsys, pkg, "primary-key", f"actors.csv:{first + 1}:1", f"already used on line {first}"
+    )
     assert "record-without-pointer" not in out, "the first row keeps its names; no made-up follow-on error"
 
 
@@ -238,17 +309,28 @@ def test_duplicate_id_across_tables(pkg, capsys):
     write_descriptor(pkg)
     # The pattern of discrepancy ids and the cross-table check both catch it.
     out = assert_reported(capsys, pkg, "constraint-error", "discrepancies.csv:3:1", "dis-")
-    assert "discrepancies.csv:3:1: duplicate-id: id clm-strikes-necessary is used by a claim and a discrepancy" in out
+    assert (
+        "discrepancies.csv:3:1: duplicate-id: id clm-strikes-necessary is used by a claim and a discrepancy"
+        in out
+    )
 
 
 def test_dangling_reference(pkg, capsys):
     line = set_cell(pkg, "claims", "clm-strikes-necessary", "claimant", "act-john-kirbi")
     write_descriptor(pkg)
-    assert_reported(capsys, pkg, "foreign-key", f"claims.csv:{line}:2", "'act-john-kirbi'", "no row of actors.csv",
-                    "did you mean 'act-john-kirby'?")
+    assert_reported(
+        capsys,
+        pkg,
+        "foreign-key",
+        f"claims.csv:{line}:2",
+        "'act-john-kirbi'",
+        "no row of actors.csv",
+        "did you mean 'act-john-kirby'?",
+    )
 
 
 # -- pointers -------------------------------------------------------------------------------
+
 
 def test_offsets_out_of_range(pkg, capsys):
     pid = pointer_id(pkg, "Earlier this year")
@@ -263,7 +345,9 @@ def test_offsets_reversed(pkg, capsys):
     line = set_cell(pkg, "pointers", pid, "start", end)
     set_cell(pkg, "pointers", pid, "end", start)
     write_descriptor(pkg)
-    assert_reported(capsys, pkg, "pointer-range", f"pointers.csv:{line}:3", f"{end}-{start}", f"occurs at {start}-{end}")
+    assert_reported(
+        capsys, pkg, "pointer-range", f"pointers.csv:{line}:3", f"{end}-{start}", f"occurs at {start}-{end}"
+    )
 
 
 def test_quote_off_by_one_character(pkg, capsys):
@@ -277,8 +361,15 @@ def test_quote_in_nfd_where_the_text_is_nfc(pkg, capsys):
     quote = get_cell(pkg, "pointers", "ptr-900-0001", "quote")
     line = set_cell(pkg, "pointers", "ptr-900-0001", "quote", unicodedata.normalize("NFD", quote))
     write_descriptor(pkg)
-    assert_reported(capsys, pkg, "pointer-quote", f"pointers.csv:{line}:5", "Unicode normalisation",
-                    "the quote is NFD, the text is NFC", f"at 0-{len(quote)}")
+    assert_reported(
+        capsys,
+        pkg,
+        "pointer-quote",
+        f"pointers.csv:{line}:5",
+        "Unicode normalisation",
+        "the quote is NFD, the text is NFC",
+        f"at 0-{len(quote)}",
+    )
 
 
 def test_quote_with_straight_quotes_where_the_text_has_curly_ones(pkg, capsys):
@@ -286,11 +377,19 @@ def test_quote_with_straight_quotes_where_the_text_has_curly_ones(pkg, capsys):
     start = get_cell(pkg, "pointers", pid, "start")
     line = set_cell(pkg, "pointers", pid, "quote", "on President Joe Biden's direction")
     write_descriptor(pkg)
-    assert_reported(capsys, pkg, "pointer-quote", f"pointers.csv:{line}:5", "straight vs curly quotes",
-                    "U+2019 RIGHT SINGLE QUOTATION MARK", f"at {start}-")
+    assert_reported(
+        capsys,
+        pkg,
+        "pointer-quote",
+        f"pointers.csv:{line}:5",
+        "straight vs curly quotes",
+        "U+2019 RIGHT SINGLE QUOTATION MARK",
+        f"at {start}-",
+    )
 
 
 # -- source files ---------------------------------------------------------------------------
+
 
 def test_source_path_absolute(pkg, capsys):
     line = set_cell(pkg, "sources", "src-003", "path", "/etc/hostname")
@@ -329,12 +428,13 @@ def test_missing_source_file(pkg, capsys):
 
 # -- the descriptor -------------------------------------------------------------------------
 
+
 def edit_descriptor(root: Path, old: str, new: str) -> int:
     path = root / "datapackage.json"
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[:text.index(old)].count("\n") + 1
+    return text[: text.index(old)].count("\n") + 1
 
 
 def test_malformed_json_descriptor(pkg, capsys):
@@ -375,13 +475,17 @@ def test_descriptor_not_utf8(pkg, capsys):
 def test_fifty_megabyte_cell(pkg, capsys):
     line = row_line(pkg, "actors", "act-john-kirby")
     path = pkg / "actors.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("Pentagon press secretary.", "x" * 50_000_000), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Pentagon press secretary.", "x" * 50_000_000),
+        encoding="utf-8",
+    )
     write_descriptor(pkg)
     out = assert_reported(capsys, pkg, "cell-too-large", f"actors.csv:{line}:4", "exceeds the limit")
     assert len(out) < 10_000, "the cell itself is not echoed"
 
 
 # -- through the installed script: nothing but the report reaches the terminal ---------------
+
 
 def script() -> str:
     path = Path(sys.executable).with_name("claimtrail")
@@ -399,8 +503,9 @@ def test_installed_script_prints_no_traceback(pkg, breakage):
         (pkg / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
         location = "datapackage.json:1"
     elif breakage == "ragged":
-        (pkg / "claim_events.csv").write_text("claim,ord,event\nclm-strikes-necessary,1,evt-2021-06-27-us-airstrikes,x,y\n",
-                                              encoding="utf-8")
+        (pkg / "claim_events.csv").write_text(
+            "claim,ord,event\nclm-strikes-necessary,1,evt-2021-06-27-us-airstrikes,x,y\n", encoding="utf-8"
+        )
         write_descriptor(pkg)
         location = "claim_events.csv:2"
     else:
@@ -408,7 +513,9 @@ def test_installed_script_prints_no_traceback(pkg, breakage):
         location = "sources.csv:2"
     before = snapshot(pkg)
     for fmt in ("text", "json", "github"):
-        proc = subprocess.run([script(), "validate", str(pkg), "--format", fmt], capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [script(), "validate", str(pkg), "--format", fmt], capture_output=True, text=True, timeout=120
+        )
         assert proc.returncode == 1, proc.stdout + proc.stderr
         assert proc.stderr == "", proc.stderr
         assert "Traceback" not in proc.stdout
@@ -418,6 +525,7 @@ def test_installed_script_prints_no_traceback(pkg, breakage):
 
 
 # -- read-only packages ---------------------------------------------------------------------
+
 
 def test_read_only_package_validates(pkg, capsys):
     # As root, permissions do not stop writes; so besides making every file 0444 the test
@@ -451,18 +559,25 @@ def test_json_report_is_parseable_for_a_broken_package(pkg, capsys):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from claimtrail.csvio import read_csv  # noqa: E402
-from claimtrail.jsonload import StrictJSONError, loads  # noqa: E402
-from claimtrail.problems import Report  # noqa: E402
-from claimtrail.validate import validate_package  # noqa: E402
+from claimtrail.contract.problems import Report  # noqa: E402
+from claimtrail.files.jsonload import StrictJSONError, loads  # noqa: E402
+from claimtrail.package.csvio import read_csv  # noqa: E402
+from claimtrail.validation.validate import validate_package  # noqa: E402
 
 # Text built from the characters that make CSV and JSON hard: separators, quotes, line ends,
 # NUL, a BOM, non-ASCII letters and typographic quotes.
-TRICKY = st.sampled_from(list('ab1,";\r\n\x00\ufeff\u00e9\u2019\u00a0{}[]:-') + ["NaN", "true", "ptr-000-0001", "src-000"])
+TRICKY = st.sampled_from(
+    list('ab1,";\r\n\x00\ufeff\u00e9\u2019\u00a0{}[]:-') + ["NaN", "true", "ptr-000-0001", "src-000"]
+)
 CSV_LIKE = st.lists(st.lists(st.lists(TRICKY, max_size=6).map("".join), max_size=8), max_size=8).map(
-    lambda rows: "\n".join(",".join(r) for r in rows))
-ANY_BYTES = st.one_of(st.binary(max_size=400), st.text(max_size=200).map(lambda t: t.encode("utf-8")),
-                      CSV_LIKE.map(lambda t: t.encode("utf-8")), CSV_LIKE.map(lambda t: t.encode("utf-16")))
+    lambda rows: "\n".join(",".join(r) for r in rows)
+)
+ANY_BYTES = st.one_of(
+    st.binary(max_size=400),
+    st.text(max_size=200).map(lambda t: t.encode("utf-8")),
+    CSV_LIKE.map(lambda t: t.encode("utf-8")),
+    CSV_LIKE.map(lambda t: t.encode("utf-16")),
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -480,10 +595,19 @@ def test_read_csv_returns_problems_for_any_bytes(tmp_path, data):
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.one_of(st.text(max_size=300), CSV_LIKE, st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
-    max_leaves=20).map(json.dumps)))
+@given(
+    text=st.one_of(
+        st.text(max_size=300),
+        CSV_LIKE,
+        st.recursive(
+            st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
+            lambda inner: (
+                st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+            ),
+            max_leaves=20,
+        ).map(json.dumps),
+    )
+)
 def test_json_reader_returns_or_raises_a_located_error(text):
     try:
         loads(text)
@@ -502,8 +626,11 @@ def test_validate_package_reports_on_any_descriptor_bytes(pkg, data):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(table=st.sampled_from(["pointers.csv", "sources.csv", "events.csv", "claim_attributions.csv"]),
-       data=ANY_BYTES, engine=st.sampled_from(["fast", "frictionless"]))
+@given(
+    table=st.sampled_from(["pointers.csv", "sources.csv", "events.csv", "claim_attributions.csv"]),
+    data=ANY_BYTES,
+    engine=st.sampled_from(["fast", "frictionless"]),
+)
 def test_validate_package_reports_on_any_table_bytes(pkg, table, data, engine):
     original = (pkg / table).read_bytes()
     (pkg / table).write_bytes(data)

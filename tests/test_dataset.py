@@ -1,13 +1,14 @@
 """claimtrail.load(): typed records, lookups, navigation, the text behind pointers."""
+
 from __future__ import annotations
 
 import pydantic
 import pytest
+from conftest import write_descriptor
+from helpers import set_cell
 
 import claimtrail
 from claimtrail import models
-from conftest import write_descriptor
-from helpers import set_cell
 
 
 @pytest.fixture
@@ -26,7 +27,9 @@ def test_records_are_typed_and_frozen(ds):
 
 def test_extra_fields_are_forbidden():
     with pytest.raises(pydantic.ValidationError, match="Extra inputs"):
-        models.Pointer(id="ptr-1", source="src-1", start=0, end=1, quote="x", prefix=None, suffix=None, note="no")
+        models.Pointer(
+            id="ptr-1", source="src-1", start=0, end=1, quote="x", prefix=None, suffix=None, note="no"
+        )
 
 
 def test_pointers_of_every_record_kind(ds):
@@ -36,7 +39,11 @@ def test_pointers_of_every_record_kind(ds):
             assert {"source", "start", "end", "quote"} <= set(type(p).model_fields)
             assert ds.text(p) == p.quote
     claim = ds.claim("clm-strikes-necessary")
-    assert [p.source for p in claim.pointers] == ["src-000", "src-000", "src-003"]  # quote, "he said", block quote
+    assert [p.source for p in claim.pointers] == [
+        "src-000",
+        "src-000",
+        "src-003",
+    ]  # quote, "he said", block quote
 
 
 def test_actor_names_as_reported_with_pointers(ds):
@@ -57,7 +64,11 @@ def test_lookup_and_navigation(ds):
     assert [c.id for c in ds.claims_by("act-john-kirby")] == ["clm-strikes-necessary"]
     assert [e.id for e in ds.events_of("act-joe-biden")] == ["evt-2021-06-27-us-airstrikes"]
     assert ds.events_of("act-joe-biden", roles={"targeted"}) == ()
-    assert {r.id for r in ds.records_citing("src-003")} == {"act-john-kirby", "clm-strikes-necessary", "evt-2021-aid-announcement"}
+    assert {r.id for r in ds.records_citing("src-003")} == {
+        "act-john-kirby",
+        "clm-strikes-necessary",
+        "evt-2021-aid-announcement",
+    }
     assert ds.source_text("src-003").startswith("Navigation")
 
 

@@ -1,4 +1,5 @@
 """claimtrail descriptor: regenerates resources, keeps metadata, and explains what it cannot read."""
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,9 @@ def test_regenerates_hashes_and_keeps_metadata(small_package, capsys):
     code, out, _ = run_cli(capsys, "descriptor", str(small_package))
     assert code == 0 and "regenerated" in out
     fresh = json.loads(path.read_text(encoding="utf-8"))
-    assert fresh["title"] == "A title of our own" and fresh["resources"][0]["hash"] != d["resources"][0]["hash"]
+    assert (
+        fresh["title"] == "A title of our own" and fresh["resources"][0]["hash"] != d["resources"][0]["hash"]
+    )
     assert run_cli(capsys, "descriptor", str(small_package), "--check")[0] == 0
 
 
@@ -26,6 +29,6 @@ def test_unreadable_inputs_are_named_not_tracebacks(small_package, capsys):
     code, _, err = run_cli(capsys, "descriptor", str(small_package))
     assert code == 1 and "sources.csv" in err and "UTF-8" in err and "internal error" not in err
     (small_package / "actors.csv").unlink()
-    (small_package / "datapackage.json").write_text("{\n  \"name\": NaN\n}", encoding="utf-8")
+    (small_package / "datapackage.json").write_text('{\n  "name": NaN\n}', encoding="utf-8")
     code, _, err = run_cli(capsys, "descriptor", str(small_package))
     assert code == 1 and "datapackage.json:2" in err and "internal error" not in err

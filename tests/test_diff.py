@@ -1,4 +1,5 @@
 """claimtrail diff: records added, removed and changed by id, schema changes, and the bump."""
+
 from __future__ import annotations
 
 import copy
@@ -9,9 +10,9 @@ import pytest
 from release_package import METADATA, records, write_package
 
 from claimtrail.cli import main
-from claimtrail.descriptor import build_descriptor
-from claimtrail.diff import bumped, declared_bump, diff_paths, schema_changes
-from claimtrail.release import build_release, zip_name
+from claimtrail.contract.descriptor import build_descriptor
+from claimtrail.publish.diff import bumped, declared_bump, diff_paths, schema_changes
+from claimtrail.publish.release import build_release, zip_name
 
 
 def edited(recs: dict, *, drop_claim: str | None = None, content: str | None = None) -> dict:
@@ -29,8 +30,11 @@ def edited(recs: dict, *, drop_claim: str | None = None, content: str | None = N
 @pytest.fixture
 def pair(tmp_path) -> tuple[Path, Path]:
     old = write_package(tmp_path / "old")
-    new = write_package(tmp_path / "new", edited(records(), drop_claim="clm-respond", content="The strikes were necessary."),
-                        {**METADATA, "version": "1.2.4"})
+    new = write_package(
+        tmp_path / "new",
+        edited(records(), drop_claim="clm-respond", content="The strikes were necessary."),
+        {**METADATA, "version": "1.2.4"},
+    )
     return old, new
 
 
@@ -40,9 +44,15 @@ def test_a_changed_and_a_removed_record_are_reported_with_the_bump(pair, capsys)
     out = capsys.readouterr().out
     assert "claim: 1 removed, 1 changed" in out
     assert "- clm-respond (no tombstone)" in out
-    assert '~ clm-necessary\n        /content: "The strikes were necessary and limited." -> "The strikes were necessary."' in out
+    assert (
+        '~ clm-necessary\n        /content: "The strikes were necessary and limited." -> "The strikes were necessary."'
+        in out
+    )
     assert "schema: no changes" in out
-    assert "required bump: major; declared: patch (1.2.3 -> 1.2.4): not enough, the next version should be 2.0.0" in out
+    assert (
+        "required bump: major; declared: patch (1.2.3 -> 1.2.4): not enough, the next version should be 2.0.0"
+        in out
+    )
 
 
 def test_the_json_report_says_the_same(pair, capsys):
@@ -52,9 +62,19 @@ def test_the_json_report_says_the_same(pair, capsys):
     claims = report["records"]["claim"]
     assert claims["added"] == []
     assert claims["removed"] == [{"id": "clm-respond", "tombstone": None}]
-    assert claims["changed"] == [{"id": "clm-necessary", "fields": [
-        {"path": "/content", "old": "The strikes were necessary and limited.", "new": "The strikes were necessary.",
-         "change": "changed"}]}]
+    assert claims["changed"] == [
+        {
+            "id": "clm-necessary",
+            "fields": [
+                {
+                    "path": "/content",
+                    "old": "The strikes were necessary and limited.",
+                    "new": "The strikes were necessary.",
+                    "change": "changed",
+                }
+            ],
+        }
+    ]
     assert report["records"]["event"] == {"added": [], "removed": [], "changed": []}
     assert report["bump"]["required"] == "major" and report["bump"]["declared"] == "patch"
     assert report["bump"]["next_version"] == "2.0.0"
@@ -64,8 +84,15 @@ def test_the_json_report_says_the_same(pair, capsys):
 def test_a_removal_covered_by_a_tombstone_is_minor(tmp_path):
     old = write_package(tmp_path / "old")
     recs = edited(records(), drop_claim="clm-respond")
-    recs["tombstone"] = [{"id": "clm-respond", "status": "merged", "merged_into": "clm-necessary",
-                          "reason": "The same statement.", "version": "1.3.0"}]
+    recs["tombstone"] = [
+        {
+            "id": "clm-respond",
+            "status": "merged",
+            "merged_into": "clm-necessary",
+            "reason": "The same statement.",
+            "version": "1.3.0",
+        }
+    ]
     new = write_package(tmp_path / "new", recs, {**METADATA, "version": "1.3.0"})
     diff = diff_paths(old, new)
     assert diff.bump == "minor"
@@ -88,7 +115,9 @@ def test_release_zips_compare_like_their_folders(pair, tmp_path):
     build_release(new, tmp_path / "dist-new", python_dist=False)
     zipped = diff_paths(tmp_path / "dist-old" / zip_name("1.2.3"), tmp_path / "dist-new" / zip_name("1.2.4"))
     folders = diff_paths(old, new)
-    assert zipped.records == folders.records and zipped.schema == folders.schema and zipped.bump == folders.bump
+    assert (
+        zipped.records == folders.records and zipped.schema == folders.schema and zipped.bump == folders.bump
+    )
 
 
 def test_the_changelog_draft(pair, capsys):
@@ -109,6 +138,7 @@ def test_unreadable_inputs_are_usage_errors(tmp_path, capsys):
 
 
 # -- schema changes between descriptors -----------------------------------------------------
+
 
 @pytest.fixture
 def descriptor(tmp_path) -> dict:
@@ -171,4 +201,9 @@ def test_declared_bumps_and_next_versions():
     assert declared_bump("1.2.3", "1.2.3") == "none"
     assert declared_bump("1.2.3", "1.2.2") == "downgrade"
     assert declared_bump("1.2", "1.3.0") is None
-    assert [bumped("1.2.3", b) for b in ("major", "minor", "patch", "none")] == ["2.0.0", "1.3.0", "1.2.4", "1.2.3"]
+    assert [bumped("1.2.3", b) for b in ("major", "minor", "patch", "none")] == [
+        "2.0.0",
+        "1.3.0",
+        "1.2.4",
+        "1.2.3",
+    ]

@@ -1,11 +1,12 @@
 """Generated documentation stays generated: docs/data-dictionary.md is what the schemas give."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from claimtrail.cli import main
-from claimtrail.dictionary import render_dictionary
-from claimtrail.layout import build_layout
+from claimtrail.contract.dictionary import render_dictionary
+from claimtrail.contract.layout import build_layout
 
 REPO = Path(__file__).resolve().parents[1]
 DICTIONARY = REPO / "docs" / "data-dictionary.md"
@@ -13,7 +14,8 @@ DICTIONARY = REPO / "docs" / "data-dictionary.md"
 
 def test_the_data_dictionary_is_current():
     assert DICTIONARY.read_text(encoding="utf-8") == render_dictionary(), (
-        "docs/data-dictionary.md is stale: run 'claimtrail dictionary --out docs/data-dictionary.md'")
+        "docs/data-dictionary.md is stale: run 'claimtrail dictionary --out docs/data-dictionary.md'"
+    )
 
 
 def test_the_dictionary_names_every_table_and_column():

@@ -5,6 +5,7 @@ engines must report the same problems (file, line, column, field, check and word
 every error the generator seeded. Files whose structure the fast engine cannot vouch for go
 to the reference engine, with the same result.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -13,14 +14,13 @@ import json
 from pathlib import Path
 
 import pytest
-
-from claimtrail.engine_fast import run_fast
-from claimtrail.layout import build_layout
-from claimtrail.problems import Report
-from claimtrail.progress import Progress
-from claimtrail.validate import validate_package
-
 from conftest import write_descriptor
+
+from claimtrail.contract.layout import build_layout
+from claimtrail.contract.problems import Report
+from claimtrail.validation.fast.run import run_fast
+from claimtrail.validation.progress import Progress
+from claimtrail.validation.validate import validate_package
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,7 +45,7 @@ def keys(report: Report) -> set[tuple]:
 
 def fast_only(root: Path) -> tuple[Report, str | None]:
     """The fast engine alone: its report, and why it handed the package back (None if it did not)."""
-    from claimtrail.validate import _check_descriptor
+    from claimtrail.validation.validate import _check_descriptor
 
     report = Report(str(root))
     descriptor = _check_descriptor(root, build_layout(), report)
@@ -72,9 +72,24 @@ def test_every_seeded_error_is_reported(seeded):
     expected = {(e["path"], e["line"], e["field"], e["check"]) for e in manifest["errors"]}
     checks = {e["check"] for e in manifest["errors"]}
     # One of each frictionless table error we rely on, and of the package's own checks.
-    assert {"type-error", "constraint-error", "primary-key", "foreign-key", "hash-count", "byte-count",
-            "pointer-quote", "pointer-range", "pointer-in-boilerplate", "date-order", "casualty-order",
-            "duplicate-id", "record-without-pointer", "ord-sequence", "source-hash", "record-schema"} <= checks
+    assert {
+        "type-error",
+        "constraint-error",
+        "primary-key",
+        "foreign-key",
+        "hash-count",
+        "byte-count",
+        "pointer-quote",
+        "pointer-range",
+        "pointer-in-boilerplate",
+        "date-order",
+        "casualty-order",
+        "duplicate-id",
+        "record-without-pointer",
+        "ord-sequence",
+        "source-hash",
+        "record-schema",
+    } <= checks
     assert keys(validate_package(seeded, engine="fast")) == expected
 
 
@@ -91,17 +106,28 @@ def _break(root: Path, table: str, edit) -> None:
     write_descriptor(root)
 
 
-@pytest.mark.parametrize("name, table, edit", [
-    ("quoted line breaks shift the lines", "claims.csv",
-     lambda text: text.replace("\n", "\n", 1).replace(",asserts,", ',"asserts\nwith a\nbreak",', 1)),
-    ("a ragged row", "actors.csv", lambda text: text.replace("\n", ",extra\n", 2)),
-    ("a missing cell", "events.csv", lambda text: "\n".join([text.split("\n")[0], text.split("\n")[1].rsplit(",", 1)[0],
-                                                             *text.split("\n")[2:]])),
-    ("a blank line", "claims.csv", lambda text: text.replace("\n", "\n\n", 2)),
-    ("a stray quote", "claims.csv", lambda text: text.replace(",asserts,", ',ass"erts,', 1)),
-    ("a wrong header", "uncoded.csv", lambda text: text.replace("reason", "why", 1)),
-    ("CRLF line ends", "actors.csv", lambda text: text.replace("\n", "\r\n")),
-])
+@pytest.mark.parametrize(
+    "name, table, edit",
+    [
+        (
+            "quoted line breaks shift the lines",
+            "claims.csv",
+            lambda text: text.replace("\n", "\n", 1).replace(",asserts,", ',"asserts\nwith a\nbreak",', 1),
+        ),
+        ("a ragged row", "actors.csv", lambda text: text.replace("\n", ",extra\n", 2)),
+        (
+            "a missing cell",
+            "events.csv",
+            lambda text: "\n".join(
+                [text.split("\n")[0], text.split("\n")[1].rsplit(",", 1)[0], *text.split("\n")[2:]]
+            ),
+        ),
+        ("a blank line", "claims.csv", lambda text: text.replace("\n", "\n\n", 2)),
+        ("a stray quote", "claims.csv", lambda text: text.replace(",asserts,", ',ass"erts,', 1)),
+        ("a wrong header", "uncoded.csv", lambda text: text.replace("reason", "why", 1)),
+        ("CRLF line ends", "actors.csv", lambda text: text.replace("\n", "\r\n")),
+    ],
+)
 def test_structure_problems_give_the_reference_verdict(tmp_path, name, table, edit):
     _generator().generate(tmp_path, 60, seed=7)
     _break(tmp_path, table, edit)
@@ -148,22 +174,26 @@ def test_progress_rewrites_one_line_on_a_terminal():
 def test_every_value_of_the_bundled_schemas_is_decided_by_a_table_field():
     """The fast record-schema check leans on the table checks for covered sub-schemas; this
     says which are not (checked by jsonschema-rs instead), so a schema change shows here."""
-    from claimtrail.fast_records import LeafValidators, leaf_location
-    from claimtrail.schemas import load_schemas
+    from claimtrail.contract.schemas import load_schemas
+    from claimtrail.validation.fast.records import LeafValidators, leaf_location
 
     schemas = load_schemas()
     leaves = LeafValidators(schemas)
     layout = build_layout()
-    uncovered = [f"{t.name}.{c.name}" for t in layout.tables for c in t.columns
-                 if c.kind == "value" and not leaves.covered(leaf_location(schemas, t, c))]
+    uncovered = [
+        f"{t.name}.{c.name}"
+        for t in layout.tables
+        for c in t.columns
+        if c.kind == "value" and not leaves.covered(leaf_location(schemas, t, c))
+    ]
     assert uncovered == []
     said = leaf_location(schemas, layout.table("claims"), layout.table("claims").column("said_precision"))
     assert said.endswith("common.schema.json#/$defs/date_report/properties/precision")
 
 
 def test_jsonschema_rs_judges_the_sub_schemas_the_tables_do_not_carry():
-    from claimtrail.fast_records import LeafValidators, leaf_location
-    from claimtrail.schemas import load_schemas
+    from claimtrail.contract.schemas import load_schemas
+    from claimtrail.validation.fast.records import LeafValidators, leaf_location
 
     schemas = load_schemas()
     leaves = LeafValidators(schemas)
@@ -171,4 +201,6 @@ def test_jsonschema_rs_judges_the_sub_schemas_the_tables_do_not_carry():
     earliest = leaf_location(schemas, events, events.column("date_earliest"))
     assert leaves.bad_indexes(earliest, ["2021-06-27", None, "2021-13-45", "2021-6-7", 5]) == [2, 3, 4]
     pointer = leaf_location(schemas, events, events.column("date_pointer"))
-    assert leaves.accepts_null(pointer) and not leaves.accepts_null(leaf_location(schemas, events, events.column("id")))
+    assert leaves.accepts_null(pointer) and not leaves.accepts_null(
+        leaf_location(schemas, events, events.column("id"))
+    )

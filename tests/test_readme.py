@@ -1,10 +1,12 @@
 """The README is checked against the code: its set-up commands, its Python example, its tables."""
+
 from __future__ import annotations
 
 import re
 
-from claimtrail.layout import build_layout
 from conftest import REPO
+
+from claimtrail.contract.layout import build_layout
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -30,16 +32,30 @@ def test_every_table_is_named_in_the_record_types_table():
     section = README.split("### Record types", 1)[1].split("## Using the data", 1)[0]
     named = set(re.findall(r"`([a-z_*]+)`", section))
     for table in build_layout().tables:
-        assert table.name in named or any(n.endswith("*") and table.name.startswith(n[:-1]) for n in named), table.name
+        assert table.name in named or any(n.endswith("*") and table.name.startswith(n[:-1]) for n in named), (
+            table.name
+        )
 
 
 def test_record_counts_stated_in_the_readme_are_the_data():
     import claimtrail
 
     ds = claimtrail.load()
-    stated = dict((label, int(n)) for n, label in re.findall(
-        r"(\d+) (sources|pointers|actors|events|claims|discrepancies|uncoded span|tombstones)", README.split("## Set-up")[0]))
-    actual = {"sources": ds.sources, "pointers": ds.pointers, "actors": ds.actors, "events": ds.events,
-              "claims": ds.claims, "discrepancies": ds.discrepancies, "uncoded span": ds.uncoded,
-              "tombstones": ds.tombstones}
+    stated = dict(
+        (label, int(n))
+        for n, label in re.findall(
+            r"(\d+) (sources|pointers|actors|events|claims|discrepancies|uncoded span|tombstones)",
+            README.split("## Set-up")[0],
+        )
+    )
+    actual = {
+        "sources": ds.sources,
+        "pointers": ds.pointers,
+        "actors": ds.actors,
+        "events": ds.events,
+        "claims": ds.claims,
+        "discrepancies": ds.discrepancies,
+        "uncoded span": ds.uncoded,
+        "tombstones": ds.tombstones,
+    }
     assert stated == {k: len(v) for k, v in actual.items()}

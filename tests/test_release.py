@@ -1,4 +1,5 @@
 """claimtrail release: reproducible, atomic, consumable artifacts, and only from valid data."""
+
 from __future__ import annotations
 
 import csv
@@ -22,15 +23,23 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from release_package import METADATA, VERSION, write_package
 
-from claimtrail.atomic import write_atomic
-from claimtrail.bundled import data_dir
 from claimtrail.cli import main
-from claimtrail.descriptor import regenerate
-from claimtrail.layout import build_layout
-from claimtrail.release import (SUMS, have_build, ReleaseError, build_release, read_release_zip, unescape_cell, verify_sums,
-                                zip_name)
-from claimtrail.spreadsheet import TRIGGERS, escape_cell, read_spreadsheet_csv
-from claimtrail.validate import validate_package
+from claimtrail.contract.descriptor import regenerate
+from claimtrail.contract.layout import build_layout
+from claimtrail.files.atomic import write_atomic
+from claimtrail.files.bundled import data_dir
+from claimtrail.publish.release import (
+    SUMS,
+    ReleaseError,
+    build_release,
+    have_build,
+    read_release_zip,
+    unescape_cell,
+    verify_sums,
+    zip_name,
+)
+from claimtrail.publish.spreadsheet import TRIGGERS, escape_cell, read_spreadsheet_csv
+from claimtrail.validation.validate import validate_package
 
 ZIP = zip_name(VERSION)
 
@@ -58,6 +67,7 @@ def csv_rows(data: bytes) -> list[list[str]]:
 
 
 # -- reproducible ---------------------------------------------------------------------------
+
 
 def test_two_builds_of_the_same_package_are_byte_identical(package, tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -93,6 +103,7 @@ def test_the_bundled_data_builds_reproducibly(tmp_path):
 
 # -- contents -------------------------------------------------------------------------------
 
+
 def test_the_zip_lists_every_member_in_its_checksums_and_the_dist_lists_the_zip(built, dist):
     assert verify_sums(built) == []
     listed = [line.split("  ", 1)[1] for line in built[SUMS].decode().splitlines()]
@@ -100,8 +111,14 @@ def test_the_zip_lists_every_member_in_its_checksums_and_the_dist_lists_the_zip(
     digest = hashlib.sha256((dist / ZIP).read_bytes()).hexdigest()
     assert (dist / SUMS).read_text() == f"{digest}  {ZIP}\n"
     layout = build_layout()
-    expected = {"datapackage.json", "records.json", "claimtrail.sqlite", "data-dictionary.md", "README.md",
-                "sources/000_test.txt"}
+    expected = {
+        "datapackage.json",
+        "records.json",
+        "claimtrail.sqlite",
+        "data-dictionary.md",
+        "README.md",
+        "sources/000_test.txt",
+    }
     expected |= {t.path for t in layout.tables} | {f"spreadsheet/{t.path}" for t in layout.tables}
     expected |= {f"jsonl/{t.name}.jsonl" for t in layout.root.values()}
     expected |= {f"schema/{rt}.schema.json" for rt in layout.root} | {"schema/common.schema.json"}
@@ -131,8 +148,11 @@ def test_records_json_is_valid_under_the_schemas_in_the_zip(built):
     assert set(document["records"]) == set(layout.root)
     checked = 0
     for record_type, records in document["records"].items():
-        validator = Draft202012Validator(schemas[f"schema/{record_type}.schema.json"], registry=registry,
-                                         format_checker=Draft202012Validator.FORMAT_CHECKER)
+        validator = Draft202012Validator(
+            schemas[f"schema/{record_type}.schema.json"],
+            registry=registry,
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
         for record in records:
             errors = [e.message for e in validator.iter_errors(record)]
             assert errors == [], (record_type, record.get("id"), errors)
@@ -157,10 +177,15 @@ def test_the_sqlite_database_has_keys_types_and_the_rows_of_the_csvs(built, tmp_
         count = db.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
         assert count == len(csv_rows(built[table.path])) - 1, table.name
         info = {row[1]: row for row in db.execute(f'PRAGMA table_info("{table.name}")')}
-        assert [name for name, row in sorted(info.items(), key=lambda kv: kv[1][5]) if row[5]] == list(table.primary_key)
+        assert [name for name, row in sorted(info.items(), key=lambda kv: kv[1][5]) if row[5]] == list(
+            table.primary_key
+        )
         declared = {(row[3], row[2]) for row in db.execute(f'PRAGMA foreign_key_list("{table.name}")')}
         assert declared == {(c.name, c.references) for c in table.columns if c.references}, table.name
-    assert db.execute("SELECT typeof(start), typeof(quote) FROM pointers LIMIT 1").fetchone() == ("integer", "text")
+    assert db.execute("SELECT typeof(start), typeof(quote) FROM pointers LIMIT 1").fetchone() == (
+        "integer",
+        "text",
+    )
     assert db.execute("SELECT misspelled FROM actor_names LIMIT 1").fetchone() == (0,)
     # A row the CHECK constraints refuse: an enum value that does not exist.
     with pytest.raises(sqlite3.IntegrityError):
@@ -173,15 +198,32 @@ def test_the_sqlite_views_answer_the_common_questions(built, tmp_path):
     path = tmp_path / "claimtrail.sqlite"
     path.write_bytes(built["claimtrail.sqlite"])
     db = sqlite3.connect(path)
-    rows = db.execute("SELECT claim, claimant_name, outlet, kind, quote, source FROM claims_with_quotes ORDER BY claim").fetchall()
-    assert rows == [("clm-necessary", "John Kirby", None, "indirect_speech", "said the strikes were necessary and limited", "src-000"),
-                    ("clm-respond", None, None, "indirect_speech", "a militia said it would respond", "src-000")]
-    rows = db.execute("SELECT event, type, actor_name, role FROM events_with_participants ORDER BY event").fetchall()
-    assert rows == [("evt-post", "statement", "@spokesman", "announced"), ("evt-strikes", "airstrike", "John Kirby", "announced")]
+    rows = db.execute(
+        "SELECT claim, claimant_name, outlet, kind, quote, source FROM claims_with_quotes ORDER BY claim"
+    ).fetchall()
+    assert rows == [
+        (
+            "clm-necessary",
+            "John Kirby",
+            None,
+            "indirect_speech",
+            "said the strikes were necessary and limited",
+            "src-000",
+        ),
+        ("clm-respond", None, None, "indirect_speech", "a militia said it would respond", "src-000"),
+    ]
+    rows = db.execute(
+        "SELECT event, type, actor_name, role FROM events_with_participants ORDER BY event"
+    ).fetchall()
+    assert rows == [
+        ("evt-post", "statement", "@spokesman", "announced"),
+        ("evt-strikes", "airstrike", "John Kirby", "announced"),
+    ]
     assert db.execute("SELECT value FROM package_metadata WHERE key = 'version'").fetchone() == (VERSION,)
 
 
 # -- spreadsheet safety ---------------------------------------------------------------------
+
 
 def test_spreadsheet_copies_hold_no_formula_and_decode_to_the_canonical_cells(built):
     escaped_some = False
@@ -206,19 +248,24 @@ def test_escape_then_unescape_is_identity(value):
 
 @given(st.lists(st.lists(st.text(), min_size=1, max_size=4), min_size=1, max_size=5))
 def test_a_spreadsheet_copy_of_any_table_decodes_exactly(rows):
-    from claimtrail.spreadsheet import spreadsheet_csv
+    from claimtrail.publish.spreadsheet import spreadsheet_csv
 
     rows = [[cell.replace("\r", "") for cell in row] for row in rows]  # the csv module's own limit on bare CR
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator="\n").writerows(rows)
-    assert read_spreadsheet_csv(spreadsheet_csv(buf.getvalue())) == [r for r in csv_rows(buf.getvalue().encode())]
+    assert read_spreadsheet_csv(spreadsheet_csv(buf.getvalue())) == [
+        r for r in csv_rows(buf.getvalue().encode())
+    ]
 
 
 # -- refusing invalid data ------------------------------------------------------------------
 
+
 def test_release_refuses_an_invalid_package(package, tmp_path, capsys):
     pointers = package / "pointers.csv"
-    pointers.write_text(pointers.read_text(encoding="utf-8").replace("John Kirby", "John Kerby"), encoding="utf-8")
+    pointers.write_text(
+        pointers.read_text(encoding="utf-8").replace("John Kirby", "John Kerby"), encoding="utf-8"
+    )
     out = tmp_path / "dist"
     code = main(["release", str(package), "--out", str(out), "--no-python-dist"])
     printed = capsys.readouterr()
@@ -237,10 +284,15 @@ def test_release_command_reports_what_it_wrote(package, tmp_path, capsys):
     out = tmp_path / "dist"
     assert main(["release", str(package), "--out", str(out), "--no-python-dist"]) == 0
     printed = capsys.readouterr().out
-    assert f"claimtrail release {VERSION}:" in printed and ZIP in printed and "sha256sum -c SHA256SUMS" in printed
+    assert (
+        f"claimtrail release {VERSION}:" in printed
+        and ZIP in printed
+        and "sha256sum -c SHA256SUMS" in printed
+    )
 
 
 # -- atomic ---------------------------------------------------------------------------------
+
 
 def test_a_failing_writer_leaves_nothing_under_the_final_name(tmp_path):
     target = tmp_path / "artifact.zip"
@@ -261,16 +313,20 @@ def test_a_failing_writer_leaves_nothing_under_the_final_name(tmp_path):
 
 def test_a_killed_writer_leaves_nothing_under_the_final_name(tmp_path):
     """SIGKILL half-way through: no cleanup runs, yet the final name never holds a partial file."""
-    code = ("import os, signal, sys; from pathlib import Path; from claimtrail.atomic import write_atomic\n"
-            "def half(f):\n"
-            "    f.write(b'x' * 100000); f.flush(); os.kill(os.getpid(), signal.SIGKILL)\n"
-            "write_atomic(Path(sys.argv[1]), half)\n")
+    code = (
+        "import os, signal, sys; from pathlib import Path; from claimtrail.files.atomic import write_atomic\n"
+        "def half(f):\n"
+        "    f.write(b'x' * 100000); f.flush(); os.kill(os.getpid(), signal.SIGKILL)\n"
+        "write_atomic(Path(sys.argv[1]), half)\n"
+    )
     target = tmp_path / "claimtrail-data-9.9.9.zip"
     done = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True)
     assert done.returncode == -signal.SIGKILL
     assert not target.exists()
     leftovers = [p.name for p in tmp_path.iterdir()]
-    assert len(leftovers) == 1 and leftovers[0].startswith(f".{target.name}.") and leftovers[0].endswith(".part")
+    assert (
+        len(leftovers) == 1 and leftovers[0].startswith(f".{target.name}.") and leftovers[0].endswith(".part")
+    )
 
 
 def test_a_blocked_final_path_fails_cleanly(package, tmp_path, capsys):
@@ -284,6 +340,7 @@ def test_a_blocked_final_path_fails_cleanly(package, tmp_path, capsys):
 
 
 # -- wheel and sdist ------------------------------------------------------------------------
+
 
 def _checkout_copy(target: Path) -> Path:
     """The tracked files of the repository, as a clean checkout would have them."""
@@ -309,16 +366,20 @@ def test_wheel_and_sdist_are_built_reproducibly_beside_the_data_zip(tmp_path):
     shutil.rmtree(project / "data")
     write_package(project / "data", metadata={**METADATA, "version": version})
     first = build_release(project / "data", tmp_path / "a", project=project)
-    second = build_release(project / "data", tmp_path / "b", project=project)
+    build_release(project / "data", tmp_path / "b", project=project)
     names = sorted(p.name for p in first.files)
-    assert names == sorted([SUMS, zip_name(version), f"claimtrail-{version}-py3-none-any.whl", f"claimtrail-{version}.tar.gz"])
+    assert names == sorted(
+        [SUMS, zip_name(version), f"claimtrail-{version}-py3-none-any.whl", f"claimtrail-{version}.tar.gz"]
+    )
     assert (tmp_path / "a" / SUMS).read_bytes() == (tmp_path / "b" / SUMS).read_bytes()
     assert len((tmp_path / "a" / SUMS).read_text().splitlines()) == 3
     with zipfile.ZipFile(tmp_path / "a" / f"claimtrail-{version}-py3-none-any.whl") as wheel:
         assert "claimtrail/data/tombstones.csv" in wheel.namelist()
     # A package whose data is not the project's cannot ship a wheel that bundles other data.
     other = write_package(tmp_path / "other", metadata={**METADATA, "version": version})
-    (other / "claims.csv").write_text((other / "claims.csv").read_text().replace("limited.", "limited in scope."))
+    (other / "claims.csv").write_text(
+        (other / "claims.csv").read_text().replace("limited.", "limited in scope.")
+    )
     (other / "datapackage.json").write_text(regenerate(other)[1])
     with pytest.raises(ReleaseError, match="differs from"):
         build_release(other, tmp_path / "c", project=project)
@@ -326,9 +387,13 @@ def test_wheel_and_sdist_are_built_reproducibly_beside_the_data_zip(tmp_path):
 
 def test_without_the_build_package_release_says_how_to_install_it(package, tmp_path):
     # A fresh interpreter in which 'import build' fails, as where the release extra is not installed.
-    code = ("import sys; sys.modules['build'] = None\n"
-            "from claimtrail.cli import main; sys.exit(main(['release', sys.argv[1], '--out', sys.argv[2]]))\n")
-    done = subprocess.run([sys.executable, "-c", code, str(package), str(tmp_path / "dist")], capture_output=True, text=True)
+    code = (
+        "import sys; sys.modules['build'] = None\n"
+        "from claimtrail.cli import main; sys.exit(main(['release', sys.argv[1], '--out', sys.argv[2]]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(package), str(tmp_path / "dist")], capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert "pip install 'claimtrail[release]'" in done.stderr and "--no-python-dist" in done.stderr
     assert not (tmp_path / "dist").exists()

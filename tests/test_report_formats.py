@@ -4,6 +4,7 @@ docs/validation-report.md lists every check name and every JSON key; these tests
 with the code, so that the page cannot go stale, and check that a package with ten
 different mistakes gets every one reported with file, line and fix in all three formats.
 """
+
 from __future__ import annotations
 
 import ast
@@ -13,12 +14,12 @@ import re
 from pathlib import Path
 
 import pytest
-
-from claimtrail.cli import main
-from claimtrail.github_report import command, escape_data, escape_property, summary_markdown
-from claimtrail.problems import Problem, Report
 from conftest import REPO, write_descriptor
 from helpers import get_cell, read_rows, set_cell, write_rows
+
+from claimtrail.cli import main
+from claimtrail.contract.problems import Problem, Report
+from claimtrail.validation.github_report import command, escape_data, escape_property, summary_markdown
 
 DOC = REPO / "docs" / "validation-report.md"
 VALIDATORS = REPO / "validators"
@@ -28,7 +29,7 @@ PASS_THROUGH = {("frictionless_problems.py", "kind"), ("validate.py", "error.typ
 
 def documented_checks() -> set[str]:
     text = DOC.read_text(encoding="utf-8")
-    section = text[text.index("## Check names"):]
+    section = text[text.index("## Check names") :]
     return set(re.findall(r"^\| `([a-z0-9-]+)` \|", section, flags=re.M))
 
 
@@ -48,7 +49,13 @@ def emitted_checks() -> tuple[set[str], list[str]]:
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else None
+            )
             if name not in ("Problem", "problem"):
                 continue
             arg = next((k.value for k in node.keywords if k.arg == "check"), None)
@@ -60,7 +67,12 @@ def emitted_checks() -> tuple[set[str], list[str]]:
             if (path.name, source) in PASS_THROUGH:
                 continue
             values = [arg] if not isinstance(arg, ast.Name) else assigned.get(arg.id, [])
-            found = [n.value for v in values for n in ast.walk(v) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            found = [
+                n.value
+                for v in values
+                for n in ast.walk(v)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            ]
             if not found:
                 unreadable.append(f"{path.name}:{node.lineno}: {source}")
             names.update(f for f in found if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", f))
@@ -70,13 +82,21 @@ def emitted_checks() -> tuple[set[str], list[str]]:
 def frictionless_types() -> set[str]:
     from frictionless import errors
 
-    return {c.type for _, c in inspect.getmembers(errors, inspect.isclass) if isinstance(getattr(c, "type", None), str)}
+    return {
+        c.type
+        for _, c in inspect.getmembers(errors, inspect.isclass)
+        if isinstance(getattr(c, "type", None), str)
+    }
 
 
 def test_every_check_the_code_emits_is_documented():
     names, unreadable = emitted_checks()
-    assert not unreadable, f"check names the scan cannot read (add them to PASS_THROUGH or write a literal): {unreadable}"
-    assert {"pointer-quote", "source-hash", "empty-file", "descriptor-json", "record-schema"} <= names, "the scan works"
+    assert not unreadable, (
+        f"check names the scan cannot read (add them to PASS_THROUGH or write a literal): {unreadable}"
+    )
+    assert {"pointer-quote", "source-hash", "empty-file", "descriptor-json", "record-schema"} <= names, (
+        "the scan works"
+    )
     missing = names - documented_checks()
     assert not missing, f"document these in {DOC.name}: {sorted(missing)}"
 
@@ -94,7 +114,7 @@ def test_no_documented_check_is_made_up():
 
 def documented_json_keys() -> set[str]:
     text = DOC.read_text(encoding="utf-8")
-    section = text[text.index("## `--format json`"):text.index("## `--format github`")]
+    section = text[text.index("## `--format json`") : text.index("## `--format github`")]
     return set(re.findall(r"^\| `([a-z_.\[\]]+)` \|", section, flags=re.M))
 
 
@@ -113,7 +133,10 @@ def test_json_report_keys_are_the_documented_ones(small_package, capsys):
     assert main(["validate", str(small_package), "--format", "json"]) == 1
     invalid = json.loads(capsys.readouterr().out)
     assert json_keys(invalid) == documented_json_keys()
-    assert json_keys(valid) | {k for k in documented_json_keys() if k.startswith("problems[].")} == documented_json_keys()
+    assert (
+        json_keys(valid) | {k for k in documented_json_keys() if k.startswith("problems[].")}
+        == documented_json_keys()
+    )
     assert list(invalid) == ["format_version", "package", "valid", "steps", "records", "summary", "problems"]
     assert invalid["format_version"] == 1 and invalid["valid"] is False and valid["valid"] is True
     assert invalid["summary"]["problems"] == len(invalid["problems"])
@@ -122,29 +145,72 @@ def test_json_report_keys_are_the_documented_ones(small_package, capsys):
 
 # -- ten mistakes ---------------------------------------------------------------------------
 
+
 def ten_mistakes(root: Path) -> list[tuple[str, str, int | None, str | None]]:
     """Break the package ten ways; returns (check, file, line, words of the fix) for each."""
     out = []
-    out.append(("constraint-error", "actors.csv", set_cell(root, "actors", "act-john-kirby", "kind", "persn"),
-                "did you mean 'person'?"))
-    out.append(("type-error", "events.csv",
-                set_cell(root, "events", "evt-2021-06-27-us-airstrikes", "date_latest", "2021-02-30"), None))
-    out.append(("foreign-key", "claims.csv", set_cell(root, "claims", "clm-strikes-necessary", "claimant", "act-jon-kirby"),
-                "did you mean 'act-john-kirby'?"))
+    out.append(
+        (
+            "constraint-error",
+            "actors.csv",
+            set_cell(root, "actors", "act-john-kirby", "kind", "persn"),
+            "did you mean 'person'?",
+        )
+    )
+    out.append(
+        (
+            "type-error",
+            "events.csv",
+            set_cell(root, "events", "evt-2021-06-27-us-airstrikes", "date_latest", "2021-02-30"),
+            None,
+        )
+    )
+    out.append(
+        (
+            "foreign-key",
+            "claims.csv",
+            set_cell(root, "claims", "clm-strikes-necessary", "claimant", "act-jon-kirby"),
+            "did you mean 'act-john-kirby'?",
+        )
+    )
     kirby = "ptr-003-0003"
     start, end = (int(get_cell(root, "pointers", kirby, c)) for c in ("start", "end"))
     set_cell(root, "pointers", kirby, "start", str(start + 1))
-    out.append(("pointer-quote", "pointers.csv", set_cell(root, "pointers", kirby, "end", str(end + 1)),
-                f"this quote occurs at {start}-{end}"))
+    out.append(
+        (
+            "pointer-quote",
+            "pointers.csv",
+            set_cell(root, "pointers", kirby, "end", str(end + 1)),
+            f"this quote occurs at {start}-{end}",
+        )
+    )
     biden = next(r[0] for r in read_rows(root / "pointers.csv")[1:] if "Biden’s direction" in r[4])
-    out.append(("pointer-quote", "pointers.csv", set_cell(root, "pointers", biden, "quote", "on President Joe Biden's direction"),
-                "straight vs curly quotes"))
+    out.append(
+        (
+            "pointer-quote",
+            "pointers.csv",
+            set_cell(root, "pointers", biden, "quote", "on President Joe Biden's direction"),
+            "straight vs curly quotes",
+        )
+    )
     set_cell(root, "event_casualties", "evt-2021-06-27-us-airstrikes", "status", "reported")
     set_cell(root, "event_casualties", "evt-2021-06-27-us-airstrikes", "best", "2")
-    out.append(("casualty-order", "event_casualties.csv",
-                set_cell(root, "event_casualties", "evt-2021-06-27-us-airstrikes", "low", "5"), None))
-    out.append(("date-order", "events.csv",
-                set_cell(root, "events", "evt-2021-aid-announcement", "date_earliest", "2021-07-01"), None))
+    out.append(
+        (
+            "casualty-order",
+            "event_casualties.csv",
+            set_cell(root, "event_casualties", "evt-2021-06-27-us-airstrikes", "low", "5"),
+            None,
+        )
+    )
+    out.append(
+        (
+            "date-order",
+            "events.csv",
+            set_cell(root, "events", "evt-2021-aid-announcement", "date_earliest", "2021-07-01"),
+            None,
+        )
+    )
     rows = read_rows(root / "discrepancy_versions.csv")
     rows.append(["dis-kirby-spelling", "2", "Jon Kirby", "ptr-003-0003"])
     write_rows(root / "discrepancy_versions.csv", rows)
@@ -185,7 +251,9 @@ def test_ten_mistakes_in_json(broken, capsys):
     report = json.loads(capsys.readouterr().out)
     for check, file, line, fix in mistakes:
         hits = [p for p in report["problems"] if (p["check"], p["path"], p["line"]) == (check, file, line)]
-        assert hits, f"{check} {file}:{line} not in {[(p['check'], p['path'], p['line']) for p in report['problems']]}"
+        assert hits, (
+            f"{check} {file}:{line} not in {[(p['check'], p['path'], p['line']) for p in report['problems']]}"
+        )
         if fix:
             assert any(fix in (p["fix"] or "") for p in hits)
         if line is not None and check != "extra-cell":
@@ -213,7 +281,9 @@ def test_ten_mistakes_in_github_format_and_step_summary(broken, capsys, monkeypa
     rows = [ln for ln in table.splitlines() if ln.startswith("| pkg/")]
     assert len(rows) == len(commands), "every problem is in the summary, not only the first ten"
     for check, file, line, _ in mistakes:
-        assert any(r.startswith(f"| pkg/{file}" + (f":{line}" if line else "")) and f"| {check} |" in r for r in rows)
+        assert any(
+            r.startswith(f"| pkg/{file}" + (f":{line}" if line else "")) and f"| {check} |" in r for r in rows
+        )
 
 
 def test_github_escaping():
@@ -221,7 +291,10 @@ def test_github_escaping():
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
     p = Problem("dir,1/a:b.csv", "pointer-quote", "line one\nline two, 50%", line=3, column=2, fix="x")
     line = command(p, "pkg", workspace=".")
-    assert line == "::error file=pkg/dir%2C1/a%3Ab.csv,line=3,col=2,title=pointer-quote::line one%0Aline two, 50%25; fix: x"
+    assert (
+        line
+        == "::error file=pkg/dir%2C1/a%3Ab.csv,line=3,col=2,title=pointer-quote::line one%0Aline two, 50%25; fix: x"
+    )
     assert "\n" not in line
 
 

@@ -1,13 +1,13 @@
 """CSV -> records -> CSV is lossless, and records follow the JSON Schemas."""
+
 from __future__ import annotations
 
-import shutil
-
-from claimtrail.csvio import read_csv, write_csv
-from claimtrail.layout import build_layout
-from claimtrail.records import assemble, disassemble
 from conftest import DATA
 from helpers import read_rows
+
+from claimtrail.contract.layout import build_layout
+from claimtrail.package.csvio import read_csv, write_csv
+from claimtrail.package.records import assemble, disassemble
 
 
 def roundtrip(root, out):

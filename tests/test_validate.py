@@ -1,4 +1,5 @@
 """claimtrail validate: every check breaks a copy of a package and must report file, line, check."""
+
 from __future__ import annotations
 
 import json
@@ -6,10 +7,10 @@ import os
 import shutil
 
 import pytest
-
-from claimtrail.validate import validate_package
 from conftest import DATA, write_descriptor
-from helpers import get_cell, line_of, read_rows, run_cli, set_cell, tree_digest, write_rows
+from helpers import get_cell, read_rows, run_cli, set_cell, tree_digest, write_rows
+
+from claimtrail.validation.validate import validate_package
 
 
 def problems(root):
@@ -18,7 +19,9 @@ def problems(root):
 
 def only(root, check):
     found = [p for p in problems(root) if p.check == check]
-    assert found, f"expected a {check} problem, got {[(p.location, p.check, p.message) for p in problems(root)]}"
+    assert found, (
+        f"expected a {check} problem, got {[(p.location, p.check, p.message) for p in problems(root)]}"
+    )
     return found
 
 
@@ -189,7 +192,7 @@ def test_record_schema_catches_half_filled_optional_object(small_package):
 def test_physical_lines_count_newlines_inside_cells(small_package):
     # A quote spanning two lines of its source makes its CSV row two lines long.
     text = (small_package / "sources" / "000_e9f86ca2c495c89d.txt").read_text(encoding="utf-8")
-    multi = text[text.index("deterrent message,”"):text.index("“As a matter") + 12]
+    multi = text[text.index("deterrent message,”") : text.index("“As a matter") + 12]
     assert "\n" in multi
     path = small_package / "pointers.csv"
     rows = read_rows(path)
@@ -217,11 +220,17 @@ def test_source_length_and_bytes(small_package):
     assert only(small_package, "source-length")[0].line == 3
 
 
-@pytest.mark.parametrize("bad", ["/etc/passwd", "sources/../../outside.txt", "../sources/x.txt", "other/x.txt"])
+@pytest.mark.parametrize(
+    "bad", ["/etc/passwd", "sources/../../outside.txt", "../sources/x.txt", "other/x.txt"]
+)
 def test_source_path_must_stay_inside_sources(small_package, bad):
     set_cell(small_package, "sources", "src-003", "path", bad)
     write_descriptor(small_package)
-    found = [p for p in problems(small_package) if p.check in ("source-path", "descriptor-path", "constraint-error")]
+    found = [
+        p
+        for p in problems(small_package)
+        if p.check in ("source-path", "descriptor-path", "constraint-error")
+    ]
     assert any(p.check == "source-path" and p.path == "sources.csv" and p.line == 3 for p in found)
 
 
@@ -264,7 +273,7 @@ def test_malformed_descriptor(small_package, capsys):
 
 
 def test_not_a_package_is_a_usage_error(tmp_path, capsys):
-    code, out, err = run_cli(capsys, "validate", str(tmp_path))
+    code, _out, err = run_cli(capsys, "validate", str(tmp_path))
     assert code == 2 and "no datapackage.json" in err and "Traceback" not in err
 
 
@@ -275,7 +284,12 @@ def test_json_report(small_package, capsys):
     report = json.loads(out)
     assert code == 1 and report["valid"] is False and report["format_version"] == 1
     [p] = report["problems"]
-    assert p["path"] == "events.csv" and p["line"] == 3 and p["field"] == "type" and p["check"] == "constraint-error"
+    assert (
+        p["path"] == "events.csv"
+        and p["line"] == 3
+        and p["field"] == "type"
+        and p["check"] == "constraint-error"
+    )
     assert report["records"]["event"] == 2 and report["summary"]["problems"] == 1
 
 
@@ -295,7 +309,7 @@ def test_bundled_data_is_valid(capsys):
 
 
 def test_bundled_descriptor_is_generated_from_the_schemas():
-    from claimtrail.descriptor import regenerate
+    from claimtrail.contract.descriptor import regenerate
 
     current, fresh = regenerate(DATA)
     assert current == fresh, "data/datapackage.json is stale: run 'claimtrail descriptor data'"

@@ -1,5 +1,6 @@
 """One version everywhere: pyproject.toml, the data package, claimtrail.__version__,
 CITATION.cff and the top released entry of CHANGELOG.md."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,11 @@ def pyproject_version() -> str:
 
 def citation() -> dict:
     # Dates are compared as text, as the CFF schema asks tools to.
-    return yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8").replace("date-released: ", "date-released: !!str "))
+    return yaml.safe_load(
+        (REPO / "CITATION.cff")
+        .read_text(encoding="utf-8")
+        .replace("date-released: ", "date-released: !!str ")
+    )
 
 
 def top_release(changelog: str) -> tuple[str, str | None]:
@@ -41,10 +46,14 @@ def test_every_place_states_the_same_version():
     version = pyproject_version()
     found = {
         "pyproject.toml [project] version": version,
-        "data/datapackage.json version": json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"],
+        "data/datapackage.json version": json.loads(
+            (REPO / "data" / "datapackage.json").read_text(encoding="utf-8")
+        )["version"],
         "claimtrail.__version__ (installed metadata; reinstall after a bump)": claimtrail.__version__,
         "CITATION.cff version": str(citation()["version"]),
-        "CHANGELOG.md top released entry": top_release((REPO / "CHANGELOG.md").read_text(encoding="utf-8"))[0],
+        "CHANGELOG.md top released entry": top_release((REPO / "CHANGELOG.md").read_text(encoding="utf-8"))[
+            0
+        ],
     }
     differing = {where: v for where, v in found.items() if v != version}
     assert not differing, f"version {version} in pyproject.toml, but: {differing}"
@@ -65,7 +74,9 @@ def test_a_release_date_in_the_citation_is_the_changelogs():
     if "date-released" not in cff:
         return  # stated only once a release is tagged
     version, date = top_release((REPO / "CHANGELOG.md").read_text(encoding="utf-8"))
-    assert cff["date-released"] == date, f"CITATION.cff date-released {cff['date-released']} != CHANGELOG.md [{version}] {date}"
+    assert cff["date-released"] == date, (
+        f"CITATION.cff date-released {cff['date-released']} != CHANGELOG.md [{version}] {date}"
+    )
 
 
 def test_the_changelog_parser_skips_unreleased():

@@ -1,4 +1,5 @@
 """The built wheel, not the checkout: schema and data ship as package data, no 'validators'."""
+
 from __future__ import annotations
 
 import subprocess
@@ -7,15 +8,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, REPO, SCHEMA
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     [built] = out.glob("claimtrail-*.whl")
     return built
 
@@ -29,22 +33,30 @@ def test_wheel_holds_one_copy_of_schema_and_data(wheel):
     for path in (DATA / "sources").glob("*.txt"):
         assert f"claimtrail/data/sources/{path.name}" in names
     assert "claimtrail/data/datapackage.json" in names
-    assert not any(n.startswith("validators/") for n in names), "a top-level 'validators' would shadow the PyPI package"
+    assert not any(n.startswith("validators/") for n in names), (
+        "a top-level 'validators' would shadow the PyPI package"
+    )
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
 def test_installed_wheel_loads_and_validates_its_bundled_data(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import claimtrail, claimtrail.bundled as b;"
+        "import claimtrail, claimtrail.files.bundled as b;"
         "assert str(b.data_dir()).startswith(sys.argv[1]), b.data_dir();"
         "ds = claimtrail.load(); print(len(ds.sources));"
         "from claimtrail.cli import main; sys.exit(main(['validate']))"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(target)], capture_output=True, text=True, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[0] == str(len(list((DATA / "sources").glob("*.txt"))))
     assert "valid:" in result.stdout

@@ -1,4 +1,11 @@
-"""claimtrail: event, actor and claim records with provenance pointers into their sources."""
+"""claimtrail: event, actor and claim records with provenance pointers into their sources.
+
+The public API: ``load()`` (a ``Dataset`` of typed records), the generated ``models``,
+``validate_package()`` and the ``Report`` of ``Problem`` it returns. The code lives in one folder
+per part of the pipeline (docs/architecture.md): files, contract, package, validation,
+curation, publish, and the command line on top.
+"""
+
 from __future__ import annotations
 
 
@@ -14,19 +21,34 @@ def _installed_version() -> str:
 
 
 # Heavy modules (pydantic models, frictionless) load on first use so that the command line
-# starts fast.
-__all__ = ["__version__", "load", "Dataset", "LoadError"]
+# starts fast: each public name maps to the module that defines it.
+_PUBLIC = {
+    "load": "claimtrail.package.dataset",
+    "Dataset": "claimtrail.package.dataset",
+    "LoadError": "claimtrail.package.dataset",
+    "validate_package": "claimtrail.validation.validate",
+    "UnreadablePackage": "claimtrail.validation.validate",
+    "Report": "claimtrail.contract.problems",
+    "Problem": "claimtrail.contract.problems",
+}
+__all__ = ["__version__", "models", *_PUBLIC]
 
 
 def __getattr__(name: str):
+    from importlib import import_module
+
     if name == "__version__":
         globals()["__version__"] = value = _installed_version()
         return value
-    # import_module, not "from . import x": that form asks this very hook first and recurses.
-    from importlib import import_module
-
-    if name in ("load", "Dataset", "LoadError"):
-        return getattr(import_module(".dataset", __name__), name)
     if name == "models":
-        return import_module(".models", __name__)
-    raise AttributeError(f"module 'claimtrail' has no attribute {name!r}")
+        value = import_module("claimtrail.contract.models")
+    elif name in _PUBLIC:
+        value = getattr(import_module(_PUBLIC[name]), name)
+    else:
+        raise AttributeError(f"module 'claimtrail' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

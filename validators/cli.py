@@ -3,18 +3,19 @@
 Exit codes: 0 valid (or done), 1 invalid, 2 usage error or unreadable package. No input
 produces a traceback: an unexpected error is reported as one line and exit 2.
 """
+
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+from claimtrail.commands import EXIT_OK, EXIT_USAGE
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict]:
-    from . import __version__
-    from .commands import MODULES
+    from claimtrail import __version__
+    from claimtrail.commands import MODULES
 
     parser = argparse.ArgumentParser(
         prog="claimtrail",
@@ -25,7 +26,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     commands = {}
     for name in MODULES:
         module = importlib.import_module(f".commands.{name}", __package__)
-        p = sub.add_parser(module.NAME, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP))
+        p = sub.add_parser(
+            module.NAME, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP)
+        )
         module.add_arguments(p)
         commands[module.NAME] = module
     return parser, commands

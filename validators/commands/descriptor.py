@@ -1,4 +1,5 @@
 """claimtrail descriptor PATH: regenerate datapackage.json's resources."""
+
 from __future__ import annotations
 
 import sys
@@ -6,20 +7,24 @@ from pathlib import Path
 
 NAME = "descriptor"
 HELP = "regenerate datapackage.json's resources from the schemas and files"
-DESCRIPTION = ("Regenerate the resources of PATH/datapackage.json: table schemas derived from the JSON "
-               "Schemas, hashes and sizes of the tables, one resource per source text. Package metadata "
-               "(title, version, licences, contributors) is kept as it is.")
+DESCRIPTION = (
+    "Regenerate the resources of PATH/datapackage.json: table schemas derived from the JSON "
+    "Schemas, hashes and sizes of the tables, one resource per source text. Package metadata "
+    "(title, version, licences, contributors) is kept as it is."
+)
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("path", type=Path, help="folder holding datapackage.json")
-    parser.add_argument("--check", action="store_true", help="only report whether it is up to date (exit 1 if not)")
+    parser.add_argument(
+        "--check", action="store_true", help="only report whether it is up to date (exit 1 if not)"
+    )
 
 
 def run(args) -> int:
-    from ..cli import EXIT_INVALID, EXIT_USAGE
-    from ..descriptor import DESCRIPTOR, DescriptorError, regenerate
-    from ..generated_file import update
+    from claimtrail.commands import EXIT_INVALID, EXIT_USAGE
+    from claimtrail.contract.descriptor import DESCRIPTOR, DescriptorError, regenerate
+    from claimtrail.contract.generated_file import update
 
     target = args.path / DESCRIPTOR
     if not target.is_file():

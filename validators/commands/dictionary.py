@@ -1,4 +1,5 @@
 """claimtrail dictionary [--out FILE] [--check]: the data dictionary, generated from the schemas."""
+
 from __future__ import annotations
 
 import sys
@@ -6,20 +7,24 @@ from pathlib import Path
 
 NAME = "dictionary"
 HELP = "write the data dictionary (Markdown) generated from the JSON Schemas"
-DESCRIPTION = ("Print the data dictionary (every table and column, with types, constraints and "
-               "descriptions) generated from the JSON Schemas, or write it to --out. With --check, write "
-               "nothing and exit 1 when --out is not what would be generated (e.g. docs/data-dictionary.md).")
+DESCRIPTION = (
+    "Print the data dictionary (every table and column, with types, constraints and "
+    "descriptions) generated from the JSON Schemas, or write it to --out. With --check, write "
+    "nothing and exit 1 when --out is not what would be generated (e.g. docs/data-dictionary.md)."
+)
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--out", type=Path, help="file to write (default: print to standard output)")
-    parser.add_argument("--check", action="store_true", help="only report whether --out is up to date (exit 1 if not)")
+    parser.add_argument(
+        "--check", action="store_true", help="only report whether --out is up to date (exit 1 if not)"
+    )
 
 
 def run(args) -> int:
-    from ..cli import EXIT_OK, EXIT_USAGE
-    from ..dictionary import render_dictionary
-    from ..generated_file import update
+    from claimtrail.commands import EXIT_OK, EXIT_USAGE
+    from claimtrail.contract.dictionary import render_dictionary
+    from claimtrail.contract.generated_file import update
 
     text = render_dictionary()
     if args.out is None:

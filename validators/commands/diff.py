@@ -1,4 +1,5 @@
 """claimtrail diff OLD NEW: records and schema changes between two releases, and the bump they need."""
+
 from __future__ import annotations
 
 import sys
@@ -6,24 +7,34 @@ from pathlib import Path
 
 NAME = "diff"
 HELP = "compare two releases (zips or package folders): records, schema, required version bump"
-DESCRIPTION = ("List the records added, removed (with or without a tombstone) and changed field by field, "
-               "by id and record type, and the table schema changes between OLD and NEW (release zips or "
-               "package folders); then the version bump they require (major: schema break or a record "
-               "removed without a tombstone; minor: new records or fields; patch: corrections) against the "
-               "one the versions declare. --changelog prints a Keep a Changelog draft instead. "
-               "Exit 0 compared, 2 usage error or unreadable input.")
+DESCRIPTION = (
+    "List the records added, removed (with or without a tombstone) and changed field by field, "
+    "by id and record type, and the table schema changes between OLD and NEW (release zips or "
+    "package folders); then the version bump they require (major: schema break or a record "
+    "removed without a tombstone; minor: new records or fields; patch: corrections) against the "
+    "one the versions declare. --changelog prints a Keep a Changelog draft instead. "
+    "Exit 0 compared, 2 usage error or unreadable input."
+)
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("old", type=Path, help="the earlier release: a claimtrail-data-*.zip or a package folder")
-    parser.add_argument("new", type=Path, help="the later release: a claimtrail-data-*.zip or a package folder")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
-    parser.add_argument("--changelog", action="store_true", help="print a Keep a Changelog draft of the new version")
+    parser.add_argument(
+        "old", type=Path, help="the earlier release: a claimtrail-data-*.zip or a package folder"
+    )
+    parser.add_argument(
+        "new", type=Path, help="the later release: a claimtrail-data-*.zip or a package folder"
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+    )
+    parser.add_argument(
+        "--changelog", action="store_true", help="print a Keep a Changelog draft of the new version"
+    )
 
 
 def run(args) -> int:
-    from ..cli import EXIT_OK, EXIT_USAGE
-    from ..diff import DiffError, diff_paths, render_changelog, render_json, render_text
+    from claimtrail.commands import EXIT_OK, EXIT_USAGE
+    from claimtrail.publish.diff import DiffError, diff_paths, render_changelog, render_json, render_text
 
     try:
         diff = diff_paths(args.old, args.new)

@@ -1,4 +1,5 @@
 """claimtrail fix [PATH]: propose (and with --write, make) the repairs that need no judgement."""
+
 from __future__ import annotations
 
 import os
@@ -6,23 +7,32 @@ import sys
 from pathlib import Path
 
 NAME = "fix"
-HELP = "propose safe repairs as a diff (pointer offsets, source sizes, a stale descriptor); --write applies them"
-DESCRIPTION = ("Print, as a unified diff on standard output, the repairs that need no judgement: a pointer whose "
-               "quote occurs exactly once in its source gets that start/end; bytes and length of a source whose "
-               "text still has its recorded hash are corrected; a stale datapackage.json is regenerated. A source "
-               "text that changed after it was hashed is only accepted with --sources, with a warning that every "
-               "pointer into it must be re-checked. Quotes that occur nowhere or more than once are listed, not "
-               "changed. Nothing is written without --write (each file is then replaced atomically). The diff "
-               "applies with 'git apply' from the current folder. Exit 0 nothing left to do, 1 repairs proposed "
-               "or problems left for a curator, 2 the package cannot be read.")
+HELP = (
+    "propose safe repairs as a diff (pointer offsets, source sizes, a stale descriptor); --write applies them"
+)
+DESCRIPTION = (
+    "Print, as a unified diff on standard output, the repairs that need no judgement: a pointer whose "
+    "quote occurs exactly once in its source gets that start/end; bytes and length of a source whose "
+    "text still has its recorded hash are corrected; a stale datapackage.json is regenerated. A source "
+    "text that changed after it was hashed is only accepted with --sources, with a warning that every "
+    "pointer into it must be re-checked. Quotes that occur nowhere or more than once are listed, not "
+    "changed. Nothing is written without --write (each file is then replaced atomically). The diff "
+    "applies with 'git apply' from the current folder. Exit 0 nothing left to do, 1 repairs proposed "
+    "or problems left for a curator, 2 the package cannot be read."
+)
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("path", nargs="?", type=Path, default=None, help="package folder (default: ./data)")
-    parser.add_argument("--write", action="store_true", help="apply the repairs (atomic replace of each file)")
-    parser.add_argument("--sources", action="store_true",
-                        help="accept re-captured source texts: update their sha256, bytes and length "
-                             "(every pointer into them must then be re-checked)")
+    parser.add_argument(
+        "--write", action="store_true", help="apply the repairs (atomic replace of each file)"
+    )
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="accept re-captured source texts: update their sha256, bytes and length "
+        "(every pointer into them must then be re-checked)",
+    )
 
 
 def _shown(root: Path) -> str:
@@ -31,9 +41,9 @@ def _shown(root: Path) -> str:
 
 
 def run(args) -> int:
-    from ..cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-    from ..curation import CurationError, package_folder
-    from ..fixes import plan_fixes, unified_diff, write
+    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+    from claimtrail.curation.fixes import plan_fixes, unified_diff, write
+    from claimtrail.curation.tables import CurationError, package_folder
 
     try:
         root = package_folder(args.path, writing=True)
@@ -56,9 +66,14 @@ def run(args) -> int:
             print(f"claimtrail: fix: {e}", file=sys.stderr)
             return EXIT_USAGE
     elif plan.changes:
-        again = "claimtrail fix" + (f" {args.path}" if args.path else "") + (" --sources" if args.sources else "")
-        print(f"{len(plan.repairs)} repair{'s' if len(plan.repairs) != 1 else ''} proposed; nothing written. "
-              f"Apply with: {again} --write", file=sys.stderr)
+        again = (
+            "claimtrail fix" + (f" {args.path}" if args.path else "") + (" --sources" if args.sources else "")
+        )
+        print(
+            f"{len(plan.repairs)} repair{'s' if len(plan.repairs) != 1 else ''} proposed; nothing written. "
+            f"Apply with: {again} --write",
+            file=sys.stderr,
+        )
     if not plan.changes and not plan.unresolved:
         print(f"nothing to repair in {root}", file=sys.stderr)
     if plan.unresolved or (plan.changes and not args.write):

@@ -1,4 +1,5 @@
 """claimtrail release [PATH] [--out dist]: build the release artifacts of a valid package."""
+
 from __future__ import annotations
 
 import sys
@@ -6,19 +7,27 @@ from pathlib import Path
 
 NAME = "release"
 HELP = "build the release artifacts (data zip, checksums, wheel, sdist) of a valid package"
-DESCRIPTION = ("Validate PATH (default: the bundled data) and, only if it is valid, write to --out: "
-               "claimtrail-data-<version>.zip (tables, descriptor, source texts, JSON Schemas, records.json, "
-               "JSON Lines, SQLite, spreadsheet-safe CSVs, data dictionary, SHA256SUMS), the wheel and sdist, "
-               "and SHA256SUMS for them. Builds are reproducible (set SOURCE_DATE_EPOCH to choose the "
-               "timestamp) and every file appears complete or not at all. Exit 0 built, 1 invalid package, "
-               "2 usage error.")
+DESCRIPTION = (
+    "Validate PATH (default: the bundled data) and, only if it is valid, write to --out: "
+    "claimtrail-data-<version>.zip (tables, descriptor, source texts, JSON Schemas, records.json, "
+    "JSON Lines, SQLite, spreadsheet-safe CSVs, data dictionary, SHA256SUMS), the wheel and sdist, "
+    "and SHA256SUMS for them. Builds are reproducible (set SOURCE_DATE_EPOCH to choose the "
+    "timestamp) and every file appears complete or not at all. Exit 0 built, 1 invalid package, "
+    "2 usage error."
+)
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("path", nargs="?", type=Path, help="folder holding datapackage.json (default: the bundled data)")
+    parser.add_argument(
+        "path", nargs="?", type=Path, help="folder holding datapackage.json (default: the bundled data)"
+    )
     parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
-    parser.add_argument("--no-python-dist", dest="python_dist", action="store_false",
-                        help="skip the wheel and sdist (they need the 'release' extra: pip install 'claimtrail[release]')")
+    parser.add_argument(
+        "--no-python-dist",
+        dest="python_dist",
+        action="store_false",
+        help="skip the wheel and sdist (they need the 'release' extra: pip install 'claimtrail[release]')",
+    )
 
 
 def _size(n: int) -> str:
@@ -26,11 +35,11 @@ def _size(n: int) -> str:
 
 
 def run(args) -> int:
-    from ..bundled import data_dir
-    from ..cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-    from ..output import render_text
-    from ..release import ReleaseError, ReleaseRefused, build_release
-    from ..validate import UnreadablePackage
+    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+    from claimtrail.files.bundled import data_dir
+    from claimtrail.publish.release import ReleaseError, ReleaseRefused, build_release
+    from claimtrail.validation.output import render_text
+    from claimtrail.validation.validate import UnreadablePackage
 
     path = args.path if args.path is not None else data_dir()
     try:
@@ -49,5 +58,7 @@ def run(args) -> int:
     for p in release.files:
         print(f"  {p}  {_size(p.stat().st_size)}")
     timing = ", ".join(f"{k} {v:.2f} s" for k, v in release.seconds.items())
-    print(f"built in {sum(release.seconds.values()):.2f} s ({timing}); check with: cd {args.out} && sha256sum -c SHA256SUMS")
+    print(
+        f"built in {sum(release.seconds.values()):.2f} s ({timing}); check with: cd {args.out} && sha256sum -c SHA256SUMS"
+    )
     return EXIT_OK

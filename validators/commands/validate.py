@@ -1,4 +1,5 @@
 """claimtrail validate [PATH]: validate a package (default: the bundled data)."""
+
 from __future__ import annotations
 
 import sys
@@ -7,27 +8,39 @@ from pathlib import Path
 
 NAME = "validate"
 HELP = "validate a package (default: the bundled data)"
-DESCRIPTION = ("Validate a claimtrail data package, in order: the descriptor, every table (frictionless), "
-               "every assembled record (JSON Schema), then pointers against their source texts, dates, "
-               "counts and ids. Exit 0 valid, 1 invalid, 2 usage error or unreadable package.")
+DESCRIPTION = (
+    "Validate a claimtrail data package, in order: the descriptor, every table (frictionless), "
+    "every assembled record (JSON Schema), then pointers against their source texts, dates, "
+    "counts and ids. Exit 0 valid, 1 invalid, 2 usage error or unreadable package."
+)
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("path", nargs="?", type=Path, help="folder holding datapackage.json (default: the bundled data)")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
-                        help="report format: text, json (docs/validation-report.md) or github (workflow commands "
-                             "for annotations, plus a table appended to $GITHUB_STEP_SUMMARY when set); default: text")
-    parser.add_argument("--engine", choices=("fast", "frictionless"), default="fast",
-                        help="fast: polars and jsonschema-rs, the same verdicts in a fraction of the time; "
-                             "frictionless: the reference implementation (default: fast)")
+    parser.add_argument(
+        "path", nargs="?", type=Path, help="folder holding datapackage.json (default: the bundled data)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="report format: text, json (docs/validation-report.md) or github (workflow commands "
+        "for annotations, plus a table appended to $GITHUB_STEP_SUMMARY when set); default: text",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("fast", "frictionless"),
+        default="fast",
+        help="fast: polars and jsonschema-rs, the same verdicts in a fraction of the time; "
+        "frictionless: the reference implementation (default: fast)",
+    )
 
 
 def run(args) -> int:
-    from ..bundled import data_dir
-    from ..cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-    from ..output import render_json, render_text
-    from ..progress import Progress
-    from ..validate import UnreadablePackage, validate_package
+    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+    from claimtrail.files.bundled import data_dir
+    from claimtrail.validation.output import render_json, render_text
+    from claimtrail.validation.progress import Progress
+    from claimtrail.validation.validate import UnreadablePackage, validate_package
 
     path = args.path if args.path is not None else data_dir()
     started = time.perf_counter()
@@ -41,7 +54,7 @@ def run(args) -> int:
     seconds = time.perf_counter() - started
     progress.done()
     if args.format == "github":
-        from ..github_report import append_step_summary, render_github
+        from claimtrail.validation.github_report import append_step_summary, render_github
 
         print(render_github(report, seconds))
         trouble = append_step_summary(report)

@@ -1,0 +1,121 @@
+"""Strict JSON reading: duplicate keys, NaN/Infinity and runaway nesting are errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+MAX_DEPTH = 64
+
+
+class StrictJSONError(ValueError):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def _no_duplicates(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise StrictJSONError(f"duplicate key {key!r} in an object")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str):
+    raise StrictJSONError(f"{name} is not valid JSON")
+
+
+def _depth(text: str) -> int:
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
+def _find(text: str, kind: str) -> tuple[int | None, int | None]:
+    """Line and column of the first duplicate key, NaN/Infinity or too-deep bracket.
+
+    The json module reports these without a position; this scan, run only once an error is
+    known, finds it so that the report can name the line.
+    """
+    stack: list[set | None] = []  # one entry per open bracket: the keys of an object, None for a list
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            k = j + 1
+            while k < n and text[k] in " \t\r\n":
+                k += 1
+            if kind == "duplicate" and k < n and text[k] == ":" and stack and stack[-1] is not None:
+                try:
+                    key = json.loads(text[i : j + 1])
+                except ValueError:
+                    key = text[i : j + 1]
+                if key in stack[-1]:
+                    return _line_column(text, i)
+                stack[-1].add(key)
+            i = j + 1
+            continue
+        if ch in "[{":
+            stack.append(set() if ch == "{" else None)
+            if kind == "depth" and len(stack) > MAX_DEPTH:
+                return _line_column(text, i)
+        elif ch in "]}":
+            if stack:
+                stack.pop()
+        elif kind == "constant" and text.startswith(("NaN", "Infinity", "-Infinity"), i):
+            return _line_column(text, i)
+        i += 1
+    return None, None
+
+
+def loads(text: str) -> Any:
+    # Checked before parsing: the json module recurses once per level and would exhaust the
+    # stack on a few thousand nested brackets.
+    if _depth(text) > MAX_DEPTH:
+        raise StrictJSONError(f"JSON nested deeper than {MAX_DEPTH} levels", *_find(text, "depth"))
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        raise StrictJSONError(e.msg, e.lineno, e.colno) from None
+    except StrictJSONError as e:
+        kind = "duplicate" if e.message.startswith("duplicate key") else "constant"
+        raise StrictJSONError(e.message, *_find(text, kind)) from None
+    except RecursionError:
+        raise StrictJSONError("JSON nested too deeply") from None
+
+
+def line_of(text: str, key: str, value: Any) -> int | None:
+    """The line of the first ``"key": value`` in a JSON text, to point a report at it."""
+    match = re.search(
+        re.escape(json.dumps(key)) + r"\s*:\s*" + re.escape(json.dumps(value, ensure_ascii=False)), text
+    )
+    if match is None:
+        match = re.search(re.escape(json.dumps(key)) + r"\s*:\s*" + re.escape(json.dumps(value)), text)
+    return text.count("\n", 0, match.start()) + 1 if match else None

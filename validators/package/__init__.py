@@ -1,0 +1,6 @@
+"""Reading a package: CSV tables into records and records back into tables.
+
+Owns the CSV dialect (csvio), assembling records from normalised tables and back (records),
+the typed Dataset of load() (dataset), where a package may keep its files (paths) and finding
+a quote in a text (locate). It may import claimtrail.files and claimtrail.contract.
+"""

@@ -1,0 +1,41 @@
+"""Where a package's files may be: the paths its records and descriptor name, resolved safely."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Source texts live in this folder of a package; a source path names a file inside it.
+SOURCES_FOLDER = "sources"
+
+
+def safe_source_path(root: Path, relative: str) -> tuple[Path | None, str | None]:
+    """The file a source path names, or why it may not be opened.
+
+    A source must be a regular file inside the package's sources/ folder: no absolute path,
+    no '..', and no symbolic link leading out of it.
+    """
+    if not isinstance(relative, str) or not relative:
+        return None, "the path is empty"
+    if (
+        relative.startswith(("/", "\\"))
+        or os.path.isabs(relative)
+        or (len(relative) > 1 and relative[1] == ":")
+    ):
+        return (
+            None,
+            f"the path {relative!r} is absolute; it must be relative to the package, inside {SOURCES_FOLDER}/",
+        )
+    parts = relative.replace("\\", "/").split("/")
+    if ".." in parts:
+        return None, f"the path {relative!r} contains '..'; it must stay inside {SOURCES_FOLDER}/"
+    if parts[0] != SOURCES_FOLDER:
+        return None, f"the path {relative!r} is not inside {SOURCES_FOLDER}/"
+    folder = (root / SOURCES_FOLDER).resolve()
+    target = root / relative
+    resolved = target.resolve()
+    if folder not in resolved.parents:
+        return None, f"the path {relative!r} leads out of {SOURCES_FOLDER}/ (through a symbolic link)"
+    if not resolved.is_file():
+        return None, f"the file {relative!r} does not exist"
+    return resolved, None

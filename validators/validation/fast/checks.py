@@ -1,0 +1,244 @@
+"""The package's own checks (checks.py) for the fast engine: find the few records a check can
+report on with polars, assemble only those, and run the check itself on them.
+
+Each check in checks.CHECKS judges a record by that record alone (or, for ids, by the ids of
+all records), so running it on a subset that holds every record it could report on gives
+exactly its report on the whole package, worded by the same code. The selectors below are
+over-approximations: a selected record that turns out fine costs a little time, never a
+wrong answer. A check in checks.CHECKS that has no selector here raises Fallback, so a new
+check is never skipped: the reference engine runs until a selector is written for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import polars as pl
+
+from claimtrail.contract.layout import Layout, Table
+from claimtrail.package.csvio import CsvTable
+from claimtrail.package.records import Assembled
+from claimtrail.validation.fast.tables import Fallback, FastTable
+
+# Checks that look at every record of some kinds, run on the subsets gathered while reading.
+PER_RECORD = ("check_dates", "check_casualties", "check_record_pointers", "check_boilerplate")
+# Checks run on their own subsets: sources (all of them), pointers, ord, ids, tombstones.
+SPECIAL = ("check_sources", "check_pointers", "check_order", "check_ids", "check_tombstones")
+
+
+def require_known(check_functions: Iterable) -> None:
+    for check in check_functions:
+        if check.__name__ not in PER_RECORD + SPECIAL:
+            raise Fallback(f"{check.__name__} has no selector in fast_checks.py")
+
+
+def empty(name: str) -> pl.Expr:
+    return pl.col(name).is_null() | (pl.col(name) == "")
+
+
+def mini_table(table: FastTable, rows: pl.Series) -> CsvTable:
+    """A csvio.CsvTable of a table's rows at the given (sorted) indexes, lines kept."""
+    indexes = rows.sort().to_list()
+    part = table.df[indexes] if indexes else table.df.clear()
+    out = CsvTable(table.name, header=list(table.header))
+    out.rows = [{k: "" if v is None else v for k, v in r.items()} for r in part.iter_rows(named=True)]
+    out.lines = [1] + [table.line(i) for i in indexes]
+    out.widths = [len(table.header)] * (len(indexes) + 1)
+    return out
+
+
+def rows_where(df: pl.DataFrame, mask: pl.Expr | pl.Series) -> pl.Series:
+    if isinstance(mask, pl.Expr):
+        mask = df.with_columns(mask.fill_null(False).alias("_m")).get_column("_m")  # a literal broadcasts
+    return mask.fill_null(False).arg_true()
+
+
+def pointer_ids(layout: Layout, record_type: str, minis: dict[str, CsvTable]) -> set[str]:
+    """The pointer ids the rows of a record type's tables refer to."""
+    out: set[str] = set()
+    for spec in [layout.root[record_type]] + layout.children(record_type):
+        if spec.name in minis:
+            for c in spec.columns:
+                if c.kind == "pointer":
+                    out.update(r.get(c.name) for r in minis[spec.name].rows if r.get(c.name))
+    return out
+
+
+def first_rows(pointers: FastTable, ids: set[str]) -> pl.Series:
+    """Index of the first row of each id: the row the reference embeds."""
+    df = pointers.df.select(pl.col("id")).with_row_index("_i")
+    return (
+        df.filter(pl.col("id").is_in(pl.Series(sorted(ids), dtype=pl.String).implode()))
+        .group_by("id", maintain_order=True)
+        .agg(pl.col("_i").first())["_i"]
+    )
+
+
+# -- selectors ----------------------------------------------------------------------------------
+
+
+def date_rows(df: pl.DataFrame, spec: Table) -> pl.Expr | None:
+    """Rows where a date report may break check_dates (order, day precision, missing pointer)."""
+    names = {c.path: c.name for c in spec.columns if c.path}
+    found = None
+    for path in names:
+        if path[-1] != "earliest":
+            continue
+        base = path[:-1]
+        cols = {k: names.get(base + (k,)) for k in ("earliest", "latest", "precision", "basis", "pointer")}
+        if not all(cols[k] for k in ("latest", "precision", "basis")):
+            continue
+        e, late, p, b = (pl.col(cols[k]) for k in ("earliest", "latest", "precision", "basis"))
+        e_ = pl.when(~empty(cols["earliest"])).then(e)
+        late_ = pl.when(~empty(cols["latest"])).then(late)
+        cond = (e_.is_not_null() & late_.is_not_null() & (e_ > late_)) | ((p == "day") & e_.ne_missing(late_))
+        pointer_empty = empty(cols["pointer"]) if cols["pointer"] else pl.lit(True)
+        cond = cond | (~empty(cols["basis"]) & (b != "unknown") & pointer_empty)
+        found = cond if found is None else found | cond
+    return found
+
+
+def casualty_rows(df: pl.DataFrame) -> pl.Expr:
+    def as_int(name: str) -> pl.Expr:
+        return pl.when(pl.col(name).str.contains(r"^-?[0-9]+$")).then(
+            pl.col(name).cast(pl.Int64, strict=False)
+        )
+
+    low, best, high = as_int("low"), as_int("best"), as_int("high")
+    out_of_order = ((low > best) | (best > high) | (best.is_null() & (low > high))).fill_null(False)
+    figure = low.is_not_null() | best.is_not_null() | high.is_not_null()
+    # Oversized integers, which polars cannot hold, are selected too.
+    odd = pl.any_horizontal([pl.col(c).str.len_bytes() > 18 for c in ("low", "best", "high")]).fill_null(
+        False
+    )
+    return out_of_order | (figure & pl.col("status").ne_missing("reported")) | odd
+
+
+def order_parents(df: pl.DataFrame, parent: str, pk_dup: pl.Series | None) -> pl.Series:
+    """Parents whose ord values may not be 1..n (checks.check_order), as distinct values.
+
+    n distinct integers from 1 to n are 1..n: parents whose ords run from 1 to their count,
+    without a repeated (parent, ord) key (the primary key check finds those), are fine.
+    """
+    digits = df.select(pl.col(parent).fill_null(""), pl.col("ord")).filter(
+        pl.col("ord").str.contains(r"^[0-9]+$")
+    )
+    bad = (
+        digits.with_columns(pl.col("ord").cast(pl.Int64, strict=False).alias("o"))
+        .group_by(parent)
+        .agg(
+            n=pl.len(),
+            lo=pl.col("o").min(),
+            hi=pl.col("o").max(),
+            big=(pl.col("ord").str.len_bytes() > 18).any(),
+        )
+        .filter((pl.col("lo") != 1) | (pl.col("hi") != pl.col("n")) | pl.col("big") | pl.col("lo").is_null())[
+            parent
+        ]
+    )
+    if pk_dup is not None and pk_dup.any():
+        bad = pl.concat([bad, df.get_column(parent).fill_null("").filter(pk_dup)]).unique()
+    return bad
+
+
+def pointer_rows(df: pl.DataFrame, texts: dict[str, str], chunk: int = 250_000) -> list[int]:
+    """Rows check_pointers reports on: span out of range, quote, prefix or suffix not in the text.
+
+    Ranges are compared in polars; the spans are sliced in Python (offsets count code points,
+    which Python's str indexes directly) and compared in polars, a chunk at a time.
+    """
+    if not texts or df.is_empty():
+        return []
+    names = list(texts)
+    sources = pl.DataFrame(
+        {"source": names, "_t": range(len(names)), "_len": [len(texts[n]) for n in names]},
+        schema={"source": pl.String, "_t": pl.Int64, "_len": pl.Int64},
+    )
+
+    def as_int(name: str) -> pl.Expr:
+        return pl.when(pl.col(name).str.contains(r"^-?[0-9]{1,18}$")).then(
+            pl.col(name).cast(pl.Int64, strict=False)
+        )
+
+    bodies = [texts[n] for n in names]
+    out: list[int] = []
+    for offset in range(0, df.height, chunk):
+        # A chunk at a time, so that the copies made here stay small.
+        part = (
+            df.slice(offset, chunk)
+            .select(
+                (pl.int_range(pl.len(), dtype=pl.Int64) + offset).alias("_i"),
+                "source",
+                as_int("start").alias("s"),
+                as_int("end").alias("e"),
+                "quote",
+                "prefix",
+                "suffix",
+                ((pl.col("start").str.len_bytes() > 18) | (pl.col("end").str.len_bytes() > 18)).alias("_big"),
+            )
+            .join(sources, on="source", how="inner")
+            .filter(pl.col("quote").is_not_null() & (pl.col("quote") != ""))
+        )
+        out += part.filter(pl.col("_big").fill_null(False))["_i"].to_list()  # integers polars cannot hold
+        part = part.filter(pl.col("s").is_not_null() & pl.col("e").is_not_null())
+        in_range = (pl.col("s") >= 0) & (pl.col("s") < pl.col("e")) & (pl.col("e") <= pl.col("_len"))
+        out += part.filter(~in_range)["_i"].to_list()
+        part = part.filter(in_range)
+        t, s, e = (part[c].to_list() for c in ("_t", "s", "e"))
+        actual = pl.Series([bodies[k][a:b] for k, a, b in zip(t, s, e)], dtype=pl.String)
+        del t, s, e
+        wrong = part["quote"] != actual
+        fixes = part.with_columns(wrong.alias("_w")).filter(
+            ~pl.col("_w")
+            & (
+                (pl.col("prefix").is_not_null() & (pl.col("prefix") != ""))
+                | (pl.col("suffix").is_not_null() & (pl.col("suffix") != ""))
+            )
+        )
+        out += part.filter(wrong)["_i"].to_list()
+        for i, k, a, b, prefix, suffix in fixes.select("_i", "_t", "s", "e", "prefix", "suffix").iter_rows():
+            body = bodies[k]
+            if (prefix and body[max(0, a - len(prefix)) : a] != prefix) or (
+                suffix and body[b : b + len(suffix)] != suffix
+            ):
+                out.append(i)
+    return sorted(set(out))
+
+
+def boilerplate_spans(sources: list[Assembled]) -> pl.DataFrame:
+    rows = []
+    for src in sources:
+        for span in src.record.get("boilerplate") or []:
+            if isinstance(span.get("start"), int) and isinstance(span.get("end"), int):
+                rows.append((src.record.get("id"), span["start"], span["end"]))
+    return pl.DataFrame(rows, schema={"source": pl.String, "bs": pl.Int64, "be": pl.Int64}, orient="row")
+
+
+def overlapping_pointers(pointers: FastTable, spans: pl.DataFrame, repeated_ids: bool) -> pl.Series:
+    """Ids of pointers (as embedded: first row of each id) that overlap a boilerplate span."""
+    if spans.is_empty():
+        return pl.Series("id", [], dtype=pl.String)
+    df = pointers.df.select(
+        "id",
+        "source",
+        pl.when(pl.col("start").str.contains(r"^-?[0-9]+$"))
+        .then(pl.col("start").cast(pl.Int64, strict=False))
+        .alias("s"),
+        pl.when(pl.col("end").str.contains(r"^-?[0-9]+$"))
+        .then(pl.col("end").cast(pl.Int64, strict=False))
+        .alias("e"),
+    ).filter(pl.col("id").is_not_null() & (pl.col("id") != ""))
+    if repeated_ids:
+        df = df.unique("id", keep="first", maintain_order=True)
+    hits = df.join(spans, on="source").filter((pl.col("s") < pl.col("be")) & (pl.col("bs") < pl.col("e")))
+    return hits["id"].unique()
+
+
+def package(root, layout, tables, records, texts=None) -> Any:
+    from claimtrail.validation.checks import Package
+
+    pkg = Package(root, layout, tables, records)
+    if texts:
+        pkg.texts.update(texts)
+    return pkg

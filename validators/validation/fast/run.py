@@ -1,0 +1,462 @@
+"""One run of the fast engine: every table read once, checked, and let go.
+
+Tables are read record type by record type, in RECORD_TYPES order (a type's tables refer only
+to types read before it, or to itself), each right after the one before is released, so that
+memory holds one table plus the ids later tables refer to. The one exception: sources embed
+pointers, and pointers refer to sources; the sources' tables are kept until pointers.csv is
+read. From each table the run keeps the records a check may report on (few, usually none):
+their rows are read again at the end, assembled as the reference engine does, and handed to
+the reference record-schema step and to checks.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from claimtrail.contract.descriptor import table_schema
+from claimtrail.contract.problems import Problem
+from claimtrail.package.csvio import CsvTable
+from claimtrail.validation import checks
+from claimtrail.validation.fast import checks as fc
+from claimtrail.validation.fast import records as fr
+from claimtrail.validation.fast.engine import (
+    LIMIT_ERRORS,
+    TableChecks,
+    check_resources,
+    file_errors,
+    load_table,
+    lookup_ids,
+    table_problem,
+    text_file_digest,
+)
+from claimtrail.validation.fast.tables import Fallback, FastTable
+
+EVERY_RECORD = ("source", "tombstone")  # small types whose checks read every record
+
+
+class Group:
+    """What the run learns about one record type while its tables stream past."""
+
+    def __init__(self, record_type: str):
+        self.record_type = record_type
+        self.ids: set[str] = set()  # records to assemble
+        self.null_rows = pl.Series("i", [], dtype=pl.UInt32)  # root rows without an id, to assemble
+        self.root_ids = pl.Series("id", [], dtype=pl.String)
+        self.every = record_type in EVERY_RECORD  # checks read every record of this type
+
+
+class FastRun:
+    def __init__(self, root: Path, descriptor: dict[str, Any], layout, report, progress=None):
+        from claimtrail.contract.schemas import load_schemas
+
+        self.root, self.layout, self.report = root, layout, report
+        self.step = progress or (lambda name: None)
+        self.schemas = load_schemas()
+        fr.check_keywords(self.schemas)
+        fc.require_known(checks.CHECKS)
+        if any(isinstance(r, dict) and r.get("_unsafe") for r in descriptor["resources"]):
+            raise Fallback("a resource path leads out of the package")
+        self.resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
+        check_resources(root, self.resources, layout)
+        self.by_name = {r.get("name"): r for r in self.resources}
+        self.leaves = fr.LeafValidators(self.schemas)
+        self.facades: dict[str, FastTable] = {}  # what translate() and checks read of each table
+        self.lookups: dict[str, pl.Series] = {}  # root table -> its ids, for foreign keys
+        self.offsets: dict[str, pl.Series | None] = {}  # table -> line breaks inside cells before each row
+        self.root_tables: dict[str, Any] = {}  # record type -> its root table, once read
+        self.flags: dict[str, pl.Series] = {}
+        self.fk_bad: dict[str, dict[str, pl.Series]] = {}
+        self.pk_dup: dict[str, pl.Series | None] = {}
+        self.pending: list = []  # tables with foreign keys into tables not read yet
+        self.pointers: FastTable | None = None  # pointers.csv, while its rows are needed
+        self.pointer_state = fr.PointerState()
+        self.overlap = pl.Series("id", [], dtype=pl.String)
+        self.minis: dict[str, dict[str, CsvTable]] = {}  # record type -> rows to assemble at the end
+        self.subsets: dict[str, list] = {}  # record type -> assembled records a check may report on
+        self.texts: dict[str, str] = {}
+        self.sources: list = []
+        self.stones: list = []
+        self.own: list[Problem] = []
+        self.counts: dict[str, int] = {}
+        self.released: set[str] = set()
+        self.candidates: dict[str, set[str]] = {}  # record type -> ids the record schema may reject
+
+    def run(self) -> None:
+        waiting = []
+        for record_type, root_spec in self.layout.root.items():
+            specs = [s for s in [root_spec] + self.layout.children(record_type) if s.name in self.by_name]
+            if root_spec not in specs:
+                if specs:  # items without their records: frictionless' own verdict
+                    raise Fallback(f"{specs[0].path} is listed but {root_spec.path} is not")
+                continue
+            if (
+                record_type != "pointer"
+                and "pointers" not in self.facades
+                and "pointers" in self.by_name
+                and any(c.kind == "pointer" for s in specs for c in s.columns)
+            ):
+                # Its records embed pointers: keep its tables until pointers.csv is read.
+                waiting.append((record_type, specs, {s.name: self.check_table(s) for s in specs}))
+                continue
+            self.group(record_type, specs, {})
+            if record_type == "pointer":
+                for item in waiting:
+                    self.group(*item)
+                waiting = []
+                self.pointer_texts()
+                self.release("pointers")
+        for item in waiting:
+            self.group(*item)
+        if self.pending:
+            raise Fallback("foreign keys into tables that are not in the package")
+        self.text_files()
+        self.finish()
+
+    # -- tables --------------------------------------------------------------------------------
+
+    def add(self, path: str, table, error, schema) -> None:
+        problem = table_problem(path, table, error, schema, self.facades, self.report.package)
+        if problem is not None:
+            self.report.add(problem)
+
+    def check_table(self, spec) -> FastTable:
+        """Read one table and run its Table Schema checks."""
+        self.step(f"tables: {spec.path}")
+        resource = self.by_name[spec.name]
+        if resource.get("schema") != table_schema(spec):
+            # fast_records relies on the fields carrying the JSON Schemas' constraints.
+            raise Fallback(f"{spec.path}: the descriptor's table schema is not the derived one")
+        table, file_errs = load_table(self.root, resource, spec)
+        self.facades[spec.name] = table
+        self.offsets[spec.name] = table.offsets
+        if spec.prop is None:
+            self.lookups[spec.name] = lookup_ids(table)
+        tc = TableChecks(table, resource["schema"])
+        errs = tc.run(self.lookups)
+        self.flags[spec.name], self.fk_bad[spec.name], self.pk_dup[spec.name] = tc.flags, tc.fk_bad, tc.pk_dup
+        if tc.deferred:
+            self.pending.append((spec, tc, resource))
+        # frictionless stops at LIMIT_ERRORS, before its file checks.
+        for error in errs[:LIMIT_ERRORS] if len(errs) >= LIMIT_ERRORS else errs + file_errs:
+            self.add(spec.path, table, error, resource["schema"])
+        for item in list(self.pending):
+            pspec, ptc, presource = item
+            if all((fk["reference"].get("resource") or "") in self.lookups for fk in ptc.deferred):
+                self.pending.remove(item)
+                for error in ptc.deferred_errors(self.lookups):
+                    self.add(pspec.path, ptc.t, error, presource["schema"])
+                self.fk_bad[pspec.name].update(ptc.fk_bad)
+        return table
+
+    def release(self, name: str) -> None:
+        """Let a table go, keeping what later tables and messages need: its ids."""
+        if name in self.released or any(spec.name == name for spec, _, _ in self.pending):
+            return
+        self.released.add(name)
+        t = self.facades[name]
+        kept = t.df.select("id") if name in self.lookups else t.df.clear()
+        self.facades[name] = FastTable(t.name, t.header, kept, None)
+        self.flags.pop(name, None)
+        self.fk_bad.pop(name, None)
+        if name == "pointers":
+            self.pointers = None
+
+    def rows_of(self, spec, where: pl.Expr) -> CsvTable:
+        """A table's rows matching ``where``, as csvio reads them (lines kept): from memory when
+        the table is still there, else read again."""
+        t = self.facades[spec.name]
+        if spec.name not in self.released:
+            return fc.mini_table(t, fc.rows_where(t.df, where))
+        labels = list(t.header)
+        df = pl.read_csv(
+            self.root / spec.path,
+            infer_schema=False,
+            has_header=True,
+            quote_char='"',
+            raise_if_empty=False,
+            encoding="utf8",
+        )
+        if df.columns != labels:
+            raise Fallback(f"{spec.path} changed while it was validated")
+        again = FastTable(t.name, labels, df, self.offsets.get(spec.name))
+        return fc.mini_table(again, fc.rows_where(df, where))
+
+    # -- records -------------------------------------------------------------------------------
+
+    def group(self, record_type: str, specs: list, tables: dict[str, FastTable]) -> None:
+        g = Group(record_type)
+        for spec in specs:
+            table = tables.get(spec.name) or self.check_table(spec)
+            self.step(f"records: {spec.path}")
+            if spec.prop is None:
+                self.root_rows(g, spec, table)
+            else:
+                self.child_rows(g, spec, table)
+            if spec.name != "pointers" and record_type not in EVERY_RECORD:
+                self.release(spec.name)
+            del table  # before the next table is read
+        tables.clear()
+        self.conclude(g, specs)
+        for spec in specs:
+            if spec.name != "pointers":
+                self.release(spec.name)
+
+    def bad_rows(self, df: pl.DataFrame, spec, flagged: pl.Series | None, fk_bad: dict) -> pl.Series:
+        """Rows the record schema may reject, or a per-record check may report on."""
+        bad = fr.table_bad_rows(df, spec, self.leaves, self.pointer_state, flagged, fk_bad)
+        dates = fc.date_rows(df, spec)
+        if dates is not None:
+            bad = bad | df.select(dates.fill_null(False).alias("d")).to_series()
+        if spec.name == "event_casualties":
+            bad = bad | df.select(fc.casualty_rows(df).alias("c")).to_series()
+        for c in spec.columns:
+            if c.kind == "pointer" and not self.overlap.is_empty():
+                bad = bad | df.get_column(c.name).is_in(self.overlap.implode()).fill_null(False)
+        return bad
+
+    def root_rows(self, g: Group, spec, table: FastTable) -> None:
+        df = table.df
+        self.counts[g.record_type] = table.height
+        self.root_tables[g.record_type] = spec
+        ids = self.lookups[spec.name]
+        g.root_ids = ids.filter(ids.is_not_null() & (ids != ""))
+        bad = self.bad_rows(df, spec, self.flags.get(spec.name), self.fk_bad.get(spec.name, {}))
+        dups = self.pk_dup.get(spec.name)
+        if g.record_type == "pointer":
+            # The pointer embedded for an id is its first row: invalid when that row is.
+            named = df.select(pl.col("id"), bad.alias("bad")).filter(~fc.empty("id"))
+            if dups is not None and dups.any():
+                named = named.unique("id", keep="first", maintain_order=True)
+            self.pointer_state = fr.PointerState(ids, named.filter(pl.col("bad"))["id"])
+            self.pointers = table
+        # Every row of a repeated id is assembled: the reference skips such records, and which
+        # one the children attach to depends on all of them.
+        repeated = df.get_column("id").is_duplicated() & ~df.select(fc.empty("id")).to_series()
+        rows = (bad | repeated).arg_true()
+        found = df.get_column("id").gather(rows)
+        g.ids.update(found.drop_nulls().to_list())
+        g.ids.discard("")
+        g.null_rows = rows.filter(found.fill_null("") == "")
+
+    def child_rows(self, g: Group, spec, table: FastTable) -> None:
+        parent = g.record_type
+        df = table.df
+        # Items of a parent that is not there (a foreign key error) are not part of any record.
+        flags, fk_bad = self.flags.get(spec.name), self.fk_bad.get(spec.name, {})
+        dangling = df.select(fc.empty(parent)).to_series()
+        if parent in fk_bad:
+            dangling = dangling | fk_bad[parent]
+        items = df
+        if dangling.any():
+            attached = ~dangling
+            items = df.filter(attached)
+            flags = flags.filter(attached) if flags is not None else None
+            fk_bad = {k: v.filter(attached) for k, v in fk_bad.items()}
+        bad = self.bad_rows(items, spec, flags, fk_bad)
+        g.ids.update(items.get_column(parent).filter(bad).to_list())
+        need = max(
+            fr.min_items(self.schemas, spec), 1 if checks.POINTER_PROPERTIES.get(parent) == spec.prop else 0
+        )
+        if need:
+            enough = items.group_by(parent).len().filter(pl.col("len") >= need)[parent]
+            g.ids.update(g.root_ids.filter(~g.root_ids.is_in(enough.implode())).to_list())
+        parents = fc.order_parents(df, parent, self.pk_dup.get(spec.name))
+        if not parents.is_empty():
+            # check_order reads the table itself: give it every row of those parents.
+            mini = fc.mini_table(
+                table, fc.rows_where(df, pl.col(parent).fill_null("").is_in(parents.implode()))
+            )
+            self.own += list(checks.check_order(fc.package(self.root, self.layout, {spec.name: mini}, {})))
+
+    def conclude(self, g: Group, specs: list) -> None:
+        """Read again the rows of the records a check may report on; assemble them when the
+        pointers they embed are at hand, else at the end."""
+        minis: dict[str, CsvTable] = {}
+        self.candidates[g.record_type] = set(g.ids)
+        if g.every:
+            minis = {spec.name: self.rows_of(spec, pl.lit(True)) for spec in specs}
+        elif g.ids or not g.null_rows.is_empty():
+            wanted = pl.Series(sorted(g.ids), dtype=pl.String).implode()
+            for spec in specs:
+                if spec.prop is None:
+                    rows = pl.col("id").is_in(wanted).fill_null(False) | pl.int_range(
+                        pl.len(), dtype=pl.UInt32
+                    ).is_in(g.null_rows.implode())
+                else:
+                    rows = pl.col(g.record_type).is_in(wanted).fill_null(False)
+                minis[spec.name] = self.rows_of(spec, rows)
+        if self.pointers is not None or g.record_type == "pointer" or not minis:
+            records = self.assemble(g.record_type, minis, self.pointers)
+            self.subsets[g.record_type] = records
+            self.after_assembly(g.record_type, records)
+        else:
+            self.minis[g.record_type] = minis
+
+    def assemble(
+        self, record_type: str, minis: dict[str, CsvTable], pointers: FastTable | CsvTable | None
+    ) -> list:
+        from claimtrail.package.records import assemble
+
+        if not minis:
+            return []
+        tables = dict(minis)
+        if record_type != "pointer" and pointers is not None:
+            tables["pointers"] = (
+                pointers
+                if isinstance(pointers, CsvTable)
+                else fc.mini_table(
+                    pointers, fc.first_rows(pointers, fc.pointer_ids(self.layout, record_type, minis))
+                )
+            )
+        return assemble(self.layout, tables)[record_type]
+
+    def after_assembly(self, record_type: str, records: list) -> None:
+        if record_type == "source":
+            self.step("sources: hashes and texts")
+            pkg = fc.package(self.root, self.layout, self.facades, {"source": records})
+            self.own += list(checks.check_sources(pkg))
+            self.texts, self.sources = pkg.texts, records
+        elif record_type == "tombstone":
+            self.stones = records
+
+    def pointer_texts(self) -> None:
+        """check_pointers on the pointers whose span, quote, prefix or suffix may be wrong."""
+        if self.pointers is None:
+            return
+        self.step("pointers: quotes against the texts")
+        rows = pl.Series(fc.pointer_rows(self.pointers.df, self.texts), dtype=pl.UInt32)
+        records = self.assemble("pointer", {"pointers": fc.mini_table(self.pointers, rows)}, None)
+        self.own += list(
+            checks.check_pointers(
+                fc.package(self.root, self.layout, self.facades, {"pointer": records}, self.texts)
+            )
+        )
+        dups = self.pk_dup.get("pointers")
+        self.overlap = fc.overlapping_pointers(
+            self.pointers, fc.boilerplate_spans(self.sources), dups is not None and bool(dups.any())
+        )
+
+    def text_files(self) -> None:
+        """frictionless' hash and size checks of the non-table resources (the source texts)."""
+        self.step("source texts: hashes")
+        tables = {t.name for t in self.layout.tables}
+        for r in self.resources:
+            if r.get("name") not in tables and r.get("type") == "text":
+                sha, size = text_file_digest(self.root / r["path"])
+                for error in file_errors(r, sha, size):
+                    self.add(r["path"], None, error, None)
+
+    def id_stubs(self, wanted: pl.Series) -> dict[str, list]:
+        """Records reduced to their id and where it is, for the checks that only read ids."""
+        from claimtrail.package.records import Assembled
+
+        out: dict[str, list] = {}
+        for record_type, spec in self.root_tables.items():
+            ids = self.lookups[spec.name]
+            rows = ids.is_in(wanted.implode()).fill_null(False).arg_true().to_list()
+            table = FastTable(spec.path, [], ids.to_frame(), self.offsets.get(spec.name))
+            out[record_type] = []
+            for i in rows:
+                origin = (spec.path, table.line(i), "id")
+                out[record_type].append(Assembled({"id": ids[i]}, {(): origin, ("id",): origin}))
+        return out
+
+    def finish(self) -> None:
+        from claimtrail.validation.record_schemas import check_record_schemas
+
+        self.step("records and checks")
+        if self.minis:
+            wanted = set()
+            for record_type, minis in self.minis.items():
+                wanted |= fc.pointer_ids(self.layout, record_type, minis)
+            pointers = None
+            if wanted and "pointers" in self.by_name:
+                spec = self.layout.table("pointers")
+                ids = pl.Series(sorted(wanted), dtype=pl.String).implode()
+                pointers = self.rows_of(
+                    spec, pl.col("id").is_in(ids).fill_null(False) & pl.col("id").is_first_distinct()
+                )
+            for record_type, minis in self.minis.items():
+                records = self.assemble(record_type, minis, pointers)
+                self.subsets[record_type] = records
+                self.after_assembly(record_type, records)
+        root, layout, facades = self.root, self.layout, self.facades
+        # The record schema sees the candidates only (sources are all assembled, for check_sources).
+        check_record_schemas(
+            {
+                t: [
+                    r
+                    for r in records
+                    if not isinstance(r.record.get("id"), str) or r.record["id"] in self.candidates.get(t, ())
+                ]
+                for t, records in self.subsets.items()
+            },
+            facades,
+            self.report,
+        )
+        names = {c.__name__ for c in checks.CHECKS}
+        per_record = fc.package(root, layout, facades, {**self.subsets, "source": self.sources}, self.texts)
+        for check in checks.CHECKS:
+            if check.__name__ in fc.PER_RECORD:
+                self.own += list(check(per_record))
+        if self.root_tables and "check_ids" in names:
+            # Ids held by records of two types: sorted, such an id sits next to itself with
+            # another type (a sort needs less memory than hashing every id of the package).
+            every = (
+                pl.concat(
+                    [
+                        pl.DataFrame({"id": self.lookups[s.name]}).with_columns(
+                            pl.lit(k, dtype=pl.UInt8).alias("t")
+                        )
+                        for k, s in enumerate(self.root_tables.values())
+                    ]
+                )
+                .filter(~fc.empty("id"))
+                .sort("id", "t")
+            )
+            shared = every.filter(
+                (pl.col("id") == pl.col("id").shift(1)) & (pl.col("t") != pl.col("t").shift(1))
+            )["id"]
+            del every
+            if not shared.is_empty():
+                self.own += list(checks.check_ids(fc.package(root, layout, facades, self.id_stubs(shared))))
+        if self.stones and "check_tombstones" in names:
+            wanted = {t.record.get("id") for t in self.stones} | {
+                t.record.get("merged_into") for t in self.stones
+            }
+            wanted = pl.Series([w for w in wanted if isinstance(w, str)], dtype=pl.String)
+            live = {t: r for t, r in self.id_stubs(wanted).items() if t != "tombstone"}
+            self.own += list(
+                checks.check_tombstones(fc.package(root, layout, facades, {**live, "tombstone": self.stones}))
+            )
+        for problem in self.own:
+            self.report.add(problem)
+        self.report.counts = {t: self.counts.get(t, 0) for t in layout.root}
+        self.report.steps += ["tables", "records", "references"]
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+def validate_fast(root: Path, descriptor: dict[str, Any], layout, report, progress=None) -> None:
+    """Steps 2-4 of validate_package (tables, records, own checks) into ``report``.
+
+    Raises Fallback when the package holds something the engine cannot vouch for; run_fast()
+    then takes back what was reported and the reference steps run.
+    """
+    FastRun(root, descriptor, layout, report, progress).run()
+
+
+def run_fast(root: Path, descriptor: dict[str, Any], layout, report, progress=None) -> str | None:
+    """Run the fast engine into ``report``; on Fallback, undo its problems and return why."""
+    kept, steps = list(report.problems), list(report.steps)
+    try:
+        validate_fast(root, descriptor, layout, report, progress)
+    except Fallback as e:
+        report.problems[:] = kept
+        report.steps[:] = steps
+        return str(e) or "fallback"
+    return None

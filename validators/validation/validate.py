@@ -1,0 +1,255 @@
+"""``claimtrail validate``: the four steps, in order.
+
+1. the descriptor: strict JSON, a Data Package, resource names and paths sound, table
+   schemas equal to those derived from the JSON Schemas;
+2. frictionless validation of every table (types, constraints, primary and foreign keys);
+3. JSON Schema validation of every record assembled from the tables;
+4. the checks frictionless cannot make (checks.py).
+
+Validation only reads: nothing under the package folder is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from claimtrail.contract.descriptor import DESCRIPTOR, PACKAGE_PROFILE, table_schema
+from claimtrail.contract.layout import Layout, build_layout
+from claimtrail.contract.problems import Problem, Report
+from claimtrail.files.jsonload import StrictJSONError, line_of, loads
+from claimtrail.package.csvio import CsvTable, decode, read_csv
+from claimtrail.package.records import assemble
+from claimtrail.validation import checks
+from claimtrail.validation.frictionless_problems import translate
+from claimtrail.validation.record_schemas import check_record_schemas
+
+
+class UnreadablePackage(Exception):
+    """The path is not a package at all: a usage error (exit 2), not an invalid package."""
+
+
+def validate_package(root: Path, engine: str = "fast", progress=None) -> Report:
+    """Validate the package at ``root``. engine "fast" (engine_fast.py, polars) or "frictionless"
+    (the reference steps below); the fast engine hands a package it cannot vouch for back to
+    the reference. ``progress(step)`` is told each step as it starts."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UnreadablePackage(f"{root}: not a directory (expected a folder holding {DESCRIPTOR})")
+    if not (root / DESCRIPTOR).is_file():
+        raise UnreadablePackage(f"{root}: no {DESCRIPTOR} in this folder")
+    report = Report(str(root))
+    layout = build_layout()
+    descriptor = _check_descriptor(root, layout, report)
+    report.steps.append("descriptor")
+    if descriptor is None:
+        return report
+    if engine == "fast":
+        from claimtrail.validation.fast.run import run_fast
+
+        if run_fast(root, descriptor, layout, report, progress) is None:
+            return report
+    if progress:
+        progress("tables (frictionless)")
+    tables = {t.name: read_csv(root / t.path, t.path) for t in layout.tables if _listed(descriptor, t.name)}
+    for table in tables.values():
+        for p in table.problems:
+            report.add(p)
+    _check_tables(root, descriptor, tables, report)
+    report.steps.append("tables")
+    records = assemble(layout, {name: t for name, t in tables.items() if t.readable})
+    report.counts = {t: len(v) for t, v in records.items()}
+    check_record_schemas(records, tables, report)
+    report.steps.append("records")
+    package = checks.Package(root, layout, tables, records)
+    for check in checks.CHECKS:
+        for problem in check(package):
+            report.add(problem)
+    report.steps.append("references")
+    return report
+
+
+def _listed(descriptor: dict[str, Any], name: str) -> bool:
+    return any(isinstance(r, dict) and r.get("name") == name for r in descriptor.get("resources", []))
+
+
+# -- step 1 ---------------------------------------------------------------------------------
+
+
+def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, Any] | None:
+    """The parsed descriptor, or None when nothing further can be checked."""
+    name = DESCRIPTOR
+    text, problems = decode((root / name).read_bytes(), name)
+    if text is None:
+        for p in problems:
+            report.add(Problem(name, "descriptor-json", p.message, line=p.line, column=p.column))
+        return None
+    try:
+        descriptor = loads(text)
+    except StrictJSONError as e:
+        report.add(
+            Problem(name, "descriptor-json", f"not valid JSON: {e.message}", line=e.line, column=e.column)
+        )
+        return None
+    if not isinstance(descriptor, dict):
+        report.add(Problem(name, "descriptor-profile", "the descriptor is not a JSON object", line=1))
+        return None
+    from frictionless import Package
+
+    def at(key: str, value) -> int:  # the line to point at; the top of the file when not found
+        return line_of(text, key, value) or 1
+
+    regenerate = f"run 'claimtrail descriptor {report.package}'"
+    for error in Package.metadata_validate(descriptor):
+        if "is not safe" not in error.note:  # an unsafe path is reported below, with its line
+            report.add(Problem(name, "descriptor-profile", f"not a valid Data Package: {error.note}", line=1))
+    if descriptor.get("$schema") != PACKAGE_PROFILE:
+        report.add(
+            Problem(
+                name,
+                "descriptor-profile",
+                "the descriptor must declare the Data Package v2 profile",
+                line=at("$schema", descriptor.get("$schema")),
+                field="$schema",
+                expected=PACKAGE_PROFILE,
+                found=str(descriptor.get("$schema")),
+                fix=regenerate if "resources" in descriptor else None,
+            )
+        )
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return None
+    seen: set[str] = set()
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict):
+            continue
+        rname = res.get("name")
+        if rname in seen:
+            report.add(
+                Problem(
+                    name,
+                    "descriptor-resource",
+                    f"resource name {rname!r} is used twice",
+                    line=at("name", rname),
+                    field=f"resources[{i}].name",
+                    fix=regenerate,
+                )
+            )
+        seen.add(rname)
+        path = res.get("path")
+        if not isinstance(path, str) or not _inside(root, path):
+            report.add(
+                Problem(
+                    name,
+                    "descriptor-path",
+                    f"resource {rname!r}: path {path!r} must be a relative path inside the package "
+                    "(no absolute path, no '..', no link leading out)",
+                    line=at("path", path),
+                    field=f"resources[{i}].path",
+                    fix=f"correct the path (a source's is in sources.csv), then {regenerate}",
+                )
+            )
+            res["_unsafe"] = True
+    for table in layout.tables:
+        res = next((r for r in resources if isinstance(r, dict) and r.get("name") == table.name), None)
+        if res is None:
+            report.add(
+                Problem(
+                    name,
+                    "descriptor-resource",
+                    f"the table resource {table.name!r} is missing",
+                    line=1,
+                    fix=f"{regenerate} to regenerate the resources",
+                )
+            )
+            continue
+        if res.get("path") != table.path:
+            report.add(
+                Problem(
+                    name,
+                    "descriptor-resource",
+                    f"resource {table.name!r} must have path {table.path!r}",
+                    line=at("name", table.name),
+                    expected=table.path,
+                    found=str(res.get("path")),
+                    fix=regenerate,
+                )
+            )
+        if res.get("schema") != table_schema(table):
+            report.add(
+                Problem(
+                    name,
+                    "descriptor-schema",
+                    f"the table schema of {table.name!r} differs from the one derived from the JSON Schemas",
+                    line=at("name", table.name),
+                    fix=f"{regenerate} to regenerate it; edit schema/*.schema.json, never the descriptor",
+                )
+            )
+    return descriptor
+
+
+def _inside(root: Path, relative: str) -> bool:
+    if (
+        not relative
+        or relative.startswith(("/", "\\"))
+        or ":" in relative.split("/")[0]
+        or ".." in relative.replace("\\", "/").split("/")
+    ):
+        return False
+    base = root.resolve()
+    return base in (root / relative).resolve().parents
+
+
+# -- step 2 ---------------------------------------------------------------------------------
+
+
+def _inline_oversized(resource: dict[str, Any], table: CsvTable | None) -> dict[str, Any]:
+    """A table with an oversized cell goes to frictionless as the cells csvio read (that cell
+    emptied): frictionless samples the file each time it opens it, lookups included, and a
+    50 MB cell would make validation take minutes."""
+    if table is None or not any(p.check == "cell-too-large" for p in table.problems):
+        return resource
+    inline = {
+        k: v
+        for k, v in resource.items()
+        if k not in ("path", "scheme", "format", "mediatype", "encoding", "hash", "bytes")
+    }
+    inline["data"] = [table.header] + [[row.get(h, "") for h in table.header] for row in table.rows]
+    return inline
+
+
+def _check_tables(
+    root: Path, descriptor: dict[str, Any], tables: dict[str, CsvTable], report: Report
+) -> None:
+    from frictionless import Package
+
+    clean = {k: v for k, v in descriptor.items()}
+    clean["resources"] = [
+        _inline_oversized(r, tables.get(r.get("name")))
+        for r in descriptor["resources"]
+        if isinstance(r, dict) and not r.get("_unsafe")
+    ]
+    for r in clean["resources"]:
+        r.pop("_unsafe", None)
+    try:
+        package = Package(clean, basepath=str(root))
+        result = package.validate()
+    except Exception as e:  # frictionless raises FrictionlessException on unusable metadata
+        report.add(
+            Problem(DESCRIPTOR, "descriptor-profile", f"frictionless cannot open the package: {e}", line=1)
+        )
+        return
+    schemas = {
+        r.get("name"): r.get("schema") for r in clean["resources"] if isinstance(r.get("schema"), dict)
+    }
+    for task in result.tasks:
+        table = tables.get(task.name)
+        path = table.name if table else str(task.place)
+        if table is not None and not table.readable:
+            continue  # already reported, more precisely, when the file was read
+        for error in task.errors:
+            problem = translate(path, table, error, schemas.get(task.name), tables, report.package)
+            if problem is not None:
+                report.add(problem)
+    for error in result.errors:
+        report.add(Problem(DESCRIPTOR, error.type, error.message))
