@@ -489,8 +489,7 @@ def test_fifty_megabyte_cell(pkg, capsys):
 
 def script() -> str:
     path = Path(sys.executable).with_name("claimtrail")
-    if not path.exists():
-        pytest.skip("the claimtrail script is not installed next to this Python")
+    assert path.exists(), f"the claimtrail script is not installed next to this Python ({path})"
     return str(path)
 
 

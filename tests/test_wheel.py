@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO, SCHEMA
 
+pytestmark = pytest.mark.wheel
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
