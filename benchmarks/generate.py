@@ -101,17 +101,20 @@ class Generator:
         self.n_pointers = 0
         self.pkg = Package(out)
         self.texts: list[tuple[str, int, list[tuple[int, int]]]] = []  # text, boilerplate end, sentence spans
+        self.name_pointer: dict[str, str] = {}  # actor id -> the pointer of its first name
 
     # -- helpers ------------------------------------------------------------------------------
 
     def expect(self, path: str, line: int | None, field: str | None, check: str, note: str) -> None:
         self.expected.append({"path": path, "line": line, "field": field, "check": check, "note": note})
 
-    def words(self, lo: int, hi: int) -> str:
+    def words(self, lo: int, hi: int, quotes: bool = True) -> str:
+        """Random words; ``quotes=False`` for our own prose, where a quotation would have to be
+        verbatim from a cited span (the quote-verbatim rule)."""
         r = self.rng
         ws = [r.choice(WORDS) for _ in range(r.randint(lo, hi))]
         if r.random() < 0.2:
-            ws[r.randrange(len(ws))] = r.choice(ACCENTED)
+            ws[r.randrange(len(ws))] = r.choice(ACCENTED if quotes else ACCENTED[:-1])
         return " ".join(ws)
 
     def pointer(self, source: int | None = None, **override) -> str:
@@ -243,13 +246,14 @@ class Generator:
                     "id": aid,
                     "name": f"Actor {a}",
                     "kind": r.choice(KINDS),
-                    "description": self.words(3, 8) if r.random() < 0.3 else None,
+                    "description": self.words(3, 8, quotes=False) if r.random() < 0.3 else None,
                 },
             )
             if self.errors and a == 1:
                 self.expect("actors.csv", line, "id", "record-without-pointer", "actor without names")
             else:
                 pid = self.pointer()
+                self.name_pointer[aid] = pid  # a participant's pointer names the actor (role-support)
                 self.pkg.write(
                     "actor_names",
                     {
@@ -293,7 +297,7 @@ class Generator:
                 "codes_acled_sub_event_type": "Air/drone strike",
                 "codes_cameo": "195",
                 "codes_plover": "ASSAULT",
-                "summary": self.words(5, 12).capitalize() + ".",
+                "summary": self.words(5, 12, quotes=False).capitalize() + ".",
                 "date_earliest": day,
                 "date_latest": day,
                 "date_precision": "day",
@@ -344,8 +348,9 @@ class Generator:
                     "best": low + r.randint(0, 3),
                     "high": low + 4,
                     "status": "reported",
-                    "as_reported": "at least a few",
+                    "as_reported": None,
                     "pointer": main,
+                    "note": "Judgement: synthetic figures, not read from the words.",
                 }
                 check = field = None
                 if v == 4:
@@ -359,14 +364,15 @@ class Generator:
                 cline = self.pkg.write("event_casualties", c)
                 if check:
                     self.expect("event_casualties.csv", cline, field, check, "casualty row")
+            actor = f"act-{r.randrange(self.n_actors):06d}"
             self.pkg.write(
                 "event_participants",
                 {
                     "event": eid,
                     "ord": 1,
-                    "actor": f"act-{r.randrange(self.n_actors):06d}",
+                    "actor": actor,
                     "role": r.choice(ROLES),
-                    "pointer": main,
+                    "pointer": self.name_pointer.get(actor, main),
                 },
             )
             if e and r.random() < 0.1:
@@ -407,7 +413,7 @@ class Generator:
             else:
                 pid = self.pointer(source=0 if v is not None else None, **pointer_override)
             pline = self._pointer_line
-            content = self.words(6, 16).capitalize() + "."
+            content = self.words(6, 16, quotes=False).capitalize() + "."
             if r.random() < 0.1:
                 content = content[:-1] + ", officials said."
             if r.random() < 0.01:

@@ -634,6 +634,14 @@ class EventCasualty(Record):
 
     pointer: Pointer = Field(description="Where the report is stated.")
 
+    note: Text | None = Field(
+        description=(
+            "How a figure is read from words that give no number (for example one named "
+            "person killed): a curator's judgement, said as one (validation requires it "
+            "then)."
+        ),
+    )
+
 
 EventParticipantRole = Literal[
     "ordered",
@@ -672,6 +680,14 @@ class EventParticipant(Record):
     )
 
     pointer: Pointer = Field(description="Where the role is stated.")
+
+    note: Text | None = Field(
+        description=(
+            "Why the role is read from the pointer's words when they do not name the "
+            "actor or state the role outright: a curator's judgement, said as one "
+            "(validation requires it then)."
+        ),
+    )
 
 
 EventRelationRelation = Literal[
@@ -754,6 +770,14 @@ class Event(Record):
 
     pointers: Annotated[tuple[Pointer, ...], Field(min_length=1)] = Field(
         description="Spans that report the event.",
+    )
+
+    note: Text | None = Field(
+        description=(
+            "A curator's note on the record as a whole: a judgement it rests on, or what "
+            "tells it apart from a record it resembles (validation requires one on "
+            "records that are identical but for their id)."
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from claimtrail.package.csvio import CsvTable, decode, read_csv
 from claimtrail.package.records import assemble
 from claimtrail.validation import checks
 from claimtrail.validation.frictionless_problems import translate
+from claimtrail.validation.reading_rules import CsvFrames, check_reading_rules
 from claimtrail.validation.record_schemas import check_record_schemas
 
 
@@ -65,6 +66,8 @@ def validate_package(root: Path, engine: str = "fast", progress=None) -> Report:
     for check in checks.CHECKS:
         for problem in check(package):
             report.add(problem)
+    for problem in check_reading_rules(CsvFrames(tables, layout), layout):
+        report.add(problem)
     report.steps.append("references")
     return report
 

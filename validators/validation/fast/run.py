@@ -33,6 +33,7 @@ from claimtrail.validation.fast.engine import (
     text_file_digest,
 )
 from claimtrail.validation.fast.tables import Fallback, FastTable
+from claimtrail.validation.reading_rules import LINE, check_reading_rules
 
 EVERY_RECORD = ("source", "tombstone")  # small types whose checks read every record
 
@@ -432,6 +433,7 @@ class FastRun:
             self.own += list(
                 checks.check_tombstones(fc.package(root, layout, facades, {**live, "tombstone": self.stones}))
             )
+        self.own += check_reading_rules(_FastFrames(self), layout)
         for problem in self.own:
             self.report.add(problem)
         self.report.counts = {t: self.counts.get(t, 0) for t in layout.root}
@@ -439,6 +441,50 @@ class FastRun:
 
 
 # -- the run ----------------------------------------------------------------------------------
+
+
+class _FastFrames:
+    """Tables for the reading rules (reading_rules.py): the columns they ask for, read again
+    with the options the run proved right for each table, one frame per request."""
+
+    def __init__(self, run: FastRun):
+        self.run = run
+        self.specs = {t.name: t for t in run.layout.tables}
+        self.cache: dict[tuple, pl.DataFrame | None] = {}
+
+    def frame(self, name: str, columns) -> pl.DataFrame | None:
+        key = (name, tuple(columns))
+        if key in self.cache:
+            return self.cache[key]
+        spec, facade = self.specs.get(name), self.run.facades.get(name)
+        if spec is None or facade is None or any(c not in facade.header for c in columns):
+            self.cache[key] = None
+            return None
+        df = pl.read_csv(
+            self.run.root / spec.path,
+            infer_schema=False,
+            has_header=True,
+            quote_char='"',
+            raise_if_empty=False,
+            encoding="utf8",
+            columns=list(columns),
+        )
+        table = FastTable(facade.name, list(facade.header), df, self.run.offsets.get(name))
+        index = pl.int_range(pl.len(), dtype=pl.Int64)
+        out = df.select([pl.col(c).fill_null("") for c in columns]).with_columns(
+            table.lines_of(pl.Series(range(df.height), dtype=pl.Int64)).alias(LINE)
+            if df.height
+            else index.alias(LINE)
+        )
+        self.cache[key] = out
+        return out
+
+    def path(self, name: str) -> str:
+        return self.specs[name].path
+
+    def column_number(self, name: str, column: str) -> int | None:
+        facade = self.run.facades.get(name)
+        return facade.header.index(column) + 1 if facade and column in facade.header else None
 
 
 def validate_fast(root: Path, descriptor: dict[str, Any], layout, report, progress=None) -> None:

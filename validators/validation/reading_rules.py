@@ -1,0 +1,388 @@
+"""Rules of reading: a record says what its pointers' words say, and no more.
+
+- ``role-support``: an event participant's pointer names the actor (one of its names as
+  reported occurs in the quote), or the participant's note says why the role is read from
+  words that do not (a curator's judgement, said as one);
+- ``casualty-support``: a casualty report's ``as_reported`` occurs in its pointer's quote, and
+  each figure is written there (digits or a number word; 1 also as "a", "an" or "single"), or
+  the report's note says how the figure was read;
+- ``quote-verbatim``: words between quotation marks in our own prose (summaries, descriptions,
+  claim contents, notes, attribution chains) occur verbatim in a span the same record cites;
+- ``likely-duplicate``: two records of one type identical in every field but the id (ordinal
+  words such as "first" and "second" aside) are one record twice, unless a note says what
+  tells them apart.
+
+The rules read columns of the tables as polars frames, from whichever engine read them, so both
+engines report the same problems; the work is vectorised, and Python only looks at the few rows
+a filter leaves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+import polars as pl
+
+from claimtrail.contract.layout import Layout
+from claimtrail.contract.problems import Problem
+
+LINE = "_line"  # the physical line of each row, a column every frame carries
+
+# Our own prose about a record, where a quotation must be verbatim: table -> columns. Other
+# text is verbatim by definition (quotes, names and values as reported) or a code; the date
+# notes quote the words a date was resolved from, which may lie outside the record's spans.
+PROSE = {
+    "events": ("summary", "note"),
+    "event_participants": ("note",),
+    "event_casualties": ("note",),
+    "actors": ("description",),
+    "claims": ("content",),
+    "claim_attributions": ("chain",),
+    "discrepancies": ("summary",),
+}
+# Record types whose near-identical records are reported, and the column that exempts them.
+DUPLICATES = ("event", "actor", "claim", "discrepancy")
+EXEMPT = "note"
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "dozen": 12,
+}  # fmt: skip
+SINGULAR = {"a", "an", "single"}  # "killed a contractor" is a figure of one
+
+# Quotations: double quotes, curly double and single quotes, and straight single quotes that
+# open after a space or bracket and close before one (so that apostrophes are not taken).
+_QUOTED = re.compile(
+    r"\"(?P<d>[^\"]+)\"|“(?P<c>[^”]+)”|‘(?P<s>.+?)’(?!\w)|(?<![\w’'])'(?P<q>\S(?:[^']*?\S)?)'(?![\w])"
+)
+_MAY_QUOTE = r"[\"“‘]|(^|[^\w’'])'\S"  # a polars pre-filter: rows that may hold a quotation
+_ORDINALS = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th))\b", re.I
+)
+_WORD = re.compile(r"[\w’'-]+")
+
+
+class Tables(Protocol):
+    """Columns of a package's tables, as both engines can hand them out."""
+
+    def frame(self, name: str, columns: Sequence[str]) -> pl.DataFrame | None:
+        """The named columns of a table (strings, "" for an empty cell) and LINE; None when the
+        table is absent or could not be read (its own problems say why)."""
+        ...
+
+    def path(self, name: str) -> str: ...
+
+    def column_number(self, name: str, column: str) -> int | None: ...
+
+
+def check_reading_rules(tables: Tables, layout: Layout) -> list[Problem]:
+    problems: list[Problem] = []
+    for rule in (_role_support, _casualty_support, _quote_verbatim, _likely_duplicates):
+        problems += list(rule(tables, layout))
+    return problems
+
+
+def quotations(text: str) -> list[str]:
+    """The quoted passages of a text, as written between the marks."""
+    out = []
+    for m in _QUOTED.finditer(text):
+        quoted = next(g for g in m.groups() if g is not None)
+        out.append(quoted.strip().rstrip(",.;:").strip() if quoted.strip() else quoted)
+    return [q for q in out if q]
+
+
+def _problem(tables: Tables, name: str, column: str, line: int, check: str, message: str, **kw) -> Problem:
+    return Problem(
+        tables.path(name),
+        check,
+        message,
+        line=line,
+        field=column,
+        column=tables.column_number(name, column),
+        **kw,
+    )
+
+
+def _quotes(tables: Tables) -> pl.DataFrame | None:
+    return tables.frame("pointers", ("id", "quote"))
+
+
+# -- role-support -------------------------------------------------------------------------
+
+
+def _role_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
+    parts = tables.frame("event_participants", ("event", "actor", "role", "pointer", "note"))
+    names = tables.frame("actor_names", ("actor", "name"))
+    quotes = _quotes(tables)
+    if parts is None or names is None or quotes is None or parts.is_empty():
+        return
+    rows = parts.with_row_index("_i").filter(pl.col("note") == "")
+    named = (
+        rows.select("_i", "actor", "pointer")
+        .join(quotes.select(pl.col("id").alias("pointer"), pl.col("quote").str.to_lowercase()), on="pointer")
+        .join(names.select("actor", pl.col("name").str.to_lowercase()), on="actor")
+        .filter(pl.col("quote").str.contains(pl.col("name"), literal=True))
+        .select("_i")
+        .unique()
+    )
+    # A pointer that is not there, or an actor with no names, is another check's problem.
+    known = rows.join(quotes.select(pl.col("id").alias("pointer")), on="pointer").join(
+        names.select("actor").unique(), on="actor"
+    )
+    for row in known.join(named, on="_i", how="anti").sort("_i").iter_rows(named=True):
+        yield _problem(
+            tables,
+            "event_participants",
+            "note",
+            row[LINE],
+            "role-support",
+            f"event {row['event']}: the words of pointer {row['pointer']} do not name {row['actor']} "
+            f"(as {row['role']}) by any of its names as reported",
+            expected="a pointer whose quote names the actor, or a note saying why the role is read from it",
+            fix="point at the words that name the actor, or write the judgement in the note",
+        )
+
+
+# -- casualty-support ---------------------------------------------------------------------
+
+
+def _figures_in(words: str) -> set[int]:
+    found: set[int] = set()
+    for w in _WORD.findall(words.lower()):
+        w = w.replace(",", "")
+        if w.isdigit():
+            found.add(int(w))
+        elif w in NUMBER_WORDS:
+            found.add(NUMBER_WORDS[w])
+        elif w in SINGULAR:
+            found.add(1)
+    return found
+
+
+def _casualty_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
+    cas = tables.frame("event_casualties", ("event", "low", "best", "high", "as_reported", "pointer", "note"))
+    quotes = _quotes(tables)
+    if cas is None or quotes is None or cas.is_empty():
+        return
+    rows = cas.filter(pl.col("note") == "").join(
+        quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer", how="inner"
+    )
+    for row in rows.sort(LINE).iter_rows(named=True):
+        reported, quote = row["as_reported"], row["quote"]
+        if reported and reported not in quote:
+            yield _problem(
+                tables,
+                "event_casualties",
+                "as_reported",
+                row[LINE],
+                "casualty-support",
+                f"event {row['event']}: as_reported is not in the words of pointer {row['pointer']}",
+                expected="the casualty statement as worded in the quote",
+                found=reported,
+            )
+            continue
+        written = _figures_in(reported or quote)
+        for column in ("low", "best", "high"):
+            value = row[column]
+            if value.isdigit() and int(value) not in written:
+                yield _problem(
+                    tables,
+                    "event_casualties",
+                    column,
+                    row[LINE],
+                    "casualty-support",
+                    f"event {row['event']}: the figure {column} = {value} is not written in "
+                    f"{'as_reported' if reported else 'the quote of ' + row['pointer']}",
+                    expected="a figure the words give, or a note saying how it was read",
+                    found=value,
+                    fix="leave the figure empty, or write the judgement in the note",
+                )
+
+
+# -- quote-verbatim -----------------------------------------------------------------------
+
+
+def _cited(tables: Tables, layout: Layout, record_type: str, ids: pl.Series) -> pl.DataFrame | None:
+    """(record id, quote) for every pointer the records of ``ids`` cite, in any of their tables."""
+    root = layout.root[record_type]
+    parts = []
+    for spec in [root, *layout.children(record_type)]:
+        key = "id" if spec is root else spec.parent_column
+        columns = [c.name for c in spec.columns if c.kind == "pointer"]
+        if not columns:
+            continue
+        frame = tables.frame(spec.name, (key, *columns))
+        if frame is None:
+            return None
+        frame = frame.filter(pl.col(key).is_in(ids.implode()))
+        for column in columns:
+            parts.append(frame.select(pl.col(key).alias("record"), pl.col(column).alias("pointer")))
+    quotes = _quotes(tables)
+    if quotes is None:
+        return None
+    if not parts:
+        return pl.DataFrame(schema={"record": pl.String, "quote": pl.String})
+    return (
+        pl.concat(parts)
+        .filter(pl.col("pointer") != "")
+        .join(quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer")
+        .select("record", "quote")
+    )
+
+
+def _quote_verbatim(tables: Tables, layout: Layout) -> Iterator[Problem]:
+    by_table = {t.name: t for t in layout.tables}
+    for name, columns in PROSE.items():
+        spec = by_table.get(name)
+        if spec is None:
+            continue
+        key = "id" if spec.prop is None else spec.parent_column
+        frame = tables.frame(name, (key, *columns))
+        if frame is None or frame.is_empty():
+            continue
+        maybe = frame.filter(pl.any_horizontal(pl.col(c).str.contains(_MAY_QUOTE) for c in columns))
+        if maybe.is_empty():
+            continue
+        cited = _cited(tables, layout, spec.record_type, maybe[key])
+        if cited is None:
+            continue
+        spans: dict[str, list[str]] = {}
+        for record, quote in cited.iter_rows():
+            spans.setdefault(record, []).append(quote)
+        for row in maybe.sort(LINE).iter_rows(named=True):
+            for column in columns:
+                for quoted in quotations(row[column]):
+                    if not any(quoted in span for span in spans.get(row[key], ())):
+                        yield _problem(
+                            tables,
+                            name,
+                            column,
+                            row[LINE],
+                            "quote-verbatim",
+                            f"{spec.record_type} {row[key]}: the quotation “{quoted}” is not in any span "
+                            "the record cites",
+                            expected="words between quotation marks exactly as one of the record's pointers gives them",
+                            found=quoted,
+                            fix="quote the words exactly, cite the pointer that holds them, or paraphrase without quotation marks",
+                        )
+
+
+# -- likely-duplicate ---------------------------------------------------------------------
+
+
+def _signatures(tables: Tables, layout: Layout, record_type: str) -> pl.DataFrame | None:
+    """Per record id, a hash of every field but the id and the note, with ordinal words
+    blanked, and the root row's line and note. Equal records have equal signatures; a pair of
+    equal signatures is then compared in full."""
+    root = layout.root[record_type]
+    base = tables.frame(root.name, tuple(c.name for c in root.columns))
+    if base is None:
+        return None
+    fields = [c.name for c in root.columns if c.name not in ("id", EXEMPT)]
+    sig = base.select(
+        "id",
+        LINE,
+        (pl.col(EXEMPT) if EXEMPT in base.columns else pl.lit("")).alias("_note"),
+        _hash(fields).alias("_h0"),
+    )
+    for k, spec in enumerate(layout.children(record_type), start=1):
+        child = tables.frame(spec.name, tuple(c.name for c in spec.columns))
+        if child is None:
+            return None
+        cols = [c.name for c in spec.columns if c.name != spec.parent_column]
+        per = (
+            child.select(pl.col(spec.parent_column).alias("id"), _hash(cols).alias("_r"))
+            .group_by("id")
+            .agg(pl.col("_r").sort().alias("_r"))
+            .select("id", pl.col("_r").hash().alias(f"_h{k}"))
+        )
+        sig = sig.join(per, on="id", how="left").with_columns(pl.col(f"_h{k}").fill_null(0))
+    hashes = [c for c in sig.columns if c.startswith("_h")]
+    return sig.select("id", LINE, "_note", pl.concat_list(hashes).hash().alias("_sig"))
+
+
+def _hash(columns: list[str]) -> pl.Expr:
+    blanked = [pl.col(c).str.replace_all(_ORDINALS.pattern, "#", literal=False) for c in columns]
+    return pl.concat_str(blanked, separator="\x1f").hash()
+
+
+def _record_rows(tables: Tables, layout: Layout, record_type: str, ids: set[str]) -> dict[str, tuple]:
+    """The full content of a few records, every field but the id and note, ordinals blanked."""
+    out: dict[str, list] = {i: [] for i in ids}
+    for spec in [layout.root[record_type], *layout.children(record_type)]:
+        key = "id" if spec.prop is None else spec.parent_column
+        names = [c.name for c in spec.columns]
+        frame = tables.frame(spec.name, tuple(names))
+        if frame is None:
+            continue
+        rows = frame.filter(pl.col(key).is_in(list(ids))).sort(LINE)
+        for row in rows.iter_rows(named=True):
+            fields = tuple(
+                _ORDINALS.sub("#", row[n]) for n in names if n not in (key, EXEMPT, LINE) and n != "id"
+            )
+            out[row[key]].append((spec.name, fields))
+    return {i: tuple(sorted(v)) for i, v in out.items()}
+
+
+def _likely_duplicates(tables: Tables, layout: Layout) -> Iterator[Problem]:
+    for record_type in DUPLICATES:
+        if record_type not in layout.root:
+            continue
+        sig = _signatures(tables, layout, record_type)
+        if sig is None:
+            continue
+        groups = sig.filter(pl.col("id") != "").filter(pl.len().over("_sig") > 1).sort(LINE)
+        if groups.is_empty():
+            continue
+        full = _record_rows(tables, layout, record_type, set(groups["id"]))
+        root = layout.root[record_type]
+        seen: dict[tuple, str] = {}
+        notes = dict(zip(groups["id"], groups["_note"]))
+        for row in groups.iter_rows(named=True):
+            content = full[row["id"]]
+            first = seen.setdefault(content, row["id"])
+            if first == row["id"] or row["_note"] or notes[first]:
+                continue
+            yield _problem(
+                tables,
+                root.name,
+                "id",
+                row[LINE],
+                "likely-duplicate",
+                f"{record_type} {row['id']} is identical to {first} in every field but its id",
+                fix="merge the two (a tombstone keeps the retired id), or say in the note what tells them apart"
+                if EXEMPT in {c.name for c in root.columns}
+                else "merge the two (a tombstone keeps the retired id)",
+            )
+
+
+class CsvFrames:
+    """Tables for the rules from tables csvio read (the reference engine's)."""
+
+    def __init__(self, tables: dict, layout: Layout):
+        self.tables = tables
+        self.paths = {t.name: t.path for t in layout.tables}
+        self.cache: dict[tuple, pl.DataFrame | None] = {}
+
+    def frame(self, name: str, columns: Sequence[str]) -> pl.DataFrame | None:
+        key = (name, tuple(columns))
+        if key not in self.cache:
+            table = self.tables.get(name)
+            if table is None or not table.readable or any(c not in table.header for c in columns):
+                self.cache[key] = None
+            else:
+                data = {c: [row.get(c, "") for row in table.rows] for c in columns}
+                data[LINE] = table.lines[1 : len(table.rows) + 1]
+                schema = {c: pl.String for c in columns} | {LINE: pl.Int64}
+                self.cache[key] = pl.DataFrame(data, schema=schema)
+        return self.cache[key]
+
+    def path(self, name: str) -> str:
+        return self.paths[name]
+
+    def column_number(self, name: str, column: str) -> int | None:
+        table = self.tables.get(name)
+        return table.column_number(column) if table else None
