@@ -5,6 +5,7 @@ resource declares, and the npm ``datapackage`` library reading every table."""
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -36,6 +37,11 @@ REGISTRY = Registry().with_resources(
 )
 
 
+@functools.cache
+def validator_of(url: str) -> Draft7Validator:
+    return Draft7Validator({"$ref": url}, registry=REGISTRY, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
 def profile_errors(descriptor: dict) -> list[str]:
     """Every error of the descriptor against the v2 profiles: the package against the profile
     its $schema names, then each resource against dataresource.json and each table schema and
@@ -43,11 +49,8 @@ def profile_errors(descriptor: dict) -> list[str]:
     errors: list[str] = []
 
     def check(instance, url, where: str) -> None:
-        validator = Draft7Validator(
-            {"$ref": url}, registry=REGISTRY, format_checker=Draft7Validator.FORMAT_CHECKER
-        )
         try:
-            for e in validator.iter_errors(instance):
+            for e in validator_of(url).iter_errors(instance):
                 errors.append(f"{where}/{'/'.join(map(str, e.absolute_path))}: {e.message}")
         except Unresolvable as e:
             errors.append(f"{where}: profile {url!r} is not a Data Package v2 profile ({e})")
