@@ -31,6 +31,7 @@ from claimtrail.contract.descriptor import (
     build_descriptor,
     dumps,
 )
+from claimtrail.contract.dialect import csv_options
 from claimtrail.contract.layout import build_layout
 from claimtrail.package.csvio import format_cell
 
@@ -65,7 +66,7 @@ class Package:
         for table in self.layout.tables:
             f = open(out / table.path, "w", encoding="utf-8", newline="")
             self.files[table.name] = f
-            self.writers[table.name] = csv.writer(f, lineterminator="\n")
+            self.writers[table.name] = csv.writer(f, **csv_options())
             self.headers[table.name] = [c.name for c in table.columns]
             self.writers[table.name].writerow(self.headers[table.name])
             self.lines[table.name] = 2

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import write_descriptor
 
+from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.layout import build_layout
 from claimtrail.contract.problems import Report
 from claimtrail.validation.fast.run import run_fast
@@ -147,6 +148,47 @@ def test_quoted_line_breaks_are_read_by_the_fast_engine_itself(tmp_path):
     lines = (tmp_path / "claims.csv").read_text(encoding="utf-8").split("\n")
     second = next(p for p in report.sorted_problems() if p.line > 3)
     assert lines[second.line - 1].startswith("clm-")  # the physical line where that row starts
+
+
+def test_the_declared_dialect_is_read_by_the_fast_engine_itself():
+    descriptor = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    tables = [r for r in descriptor["resources"] if r.get("type") == "table"]
+    assert tables and all(r["dialect"] == TABLE_DIALECT for r in tables)
+    report, fallback = fast_only(REPO / "data")
+    assert fallback is None and report.valid
+
+
+def _declare(root: Path, table: str, dialect) -> None:
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == table)
+    if dialect is None:
+        del resource["dialect"]
+    else:
+        resource["dialect"] = dialect
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+
+def test_another_dialect_is_read_as_declared_by_the_reference_engine(small_package):
+    _declare(small_package, "actors", {**TABLE_DIALECT, "delimiter": ";"})
+    _, fallback = fast_only(small_package)
+    assert fallback is not None and "another dialect" in fallback
+    reference = validate_package(small_package, engine="frictionless")
+    found = {(p.path, p.check) for p in reference.problems}
+    assert ("datapackage.json", "descriptor-dialect") in found
+    # Read with ';' as declared, not sniffed: the whole header line is one label.
+    assert ("actors.csv", "incorrect-label") in found
+    assert validate_package(small_package).sorted_problems() == reference.sorted_problems()
+
+
+def test_a_table_without_a_dialect_is_reported_and_read_as_before(small_package):
+    _declare(small_package, "claims", None)
+    report, fallback = fast_only(small_package)
+    assert fallback is None
+    [problem] = report.problems
+    assert (problem.check, problem.found) == ("descriptor-dialect", "no dialect")
+    reference = validate_package(small_package, engine="frictionless")
+    assert [(p.check, p.found) for p in reference.problems] == [("descriptor-dialect", "no dialect")]
 
 
 def test_progress_is_silent_when_stderr_is_not_a_terminal():

@@ -260,6 +260,35 @@ def test_descriptor_schema_edited_by_hand(small_package):
     assert "'events'" in p.message and "claimtrail descriptor" in p.fix
 
 
+def test_descriptor_dialect_edited_by_hand(small_package):
+    path = small_package / "datapackage.json"
+    d = json.loads(path.read_text(encoding="utf-8"))
+    pointers = next(r for r in d["resources"] if r["name"] == "pointers")
+    pointers["dialect"]["lineTerminator"] = "\r\n"
+    pointers["dialect"]["commentChar"] = "#"
+    path.write_text(json.dumps(d, indent=2), encoding="utf-8")
+    [p] = only(small_package, "descriptor-dialect")
+    assert "'pointers'" in p.message and "claimtrail descriptor" in p.fix
+    assert (p.expected, p.found) == (
+        'lineTerminator "\\n", no commentChar',
+        'lineTerminator "\\r\\n", commentChar "#"',
+    )
+    assert p.line == path.read_text(encoding="utf-8").split("\n").index('      "name": "pointers",') + 1
+
+
+def test_a_source_resource_typed_text_is_not_data_package_v2(small_package):
+    path = small_package / "datapackage.json"
+    d = json.loads(path.read_text(encoding="utf-8"))
+    index = next(i for i, r in enumerate(d["resources"]) if r["name"] == "src-003")
+    assert "type" not in d["resources"][index]
+    d["resources"][index]["type"] = "text"
+    path.write_text(json.dumps(d, indent=2), encoding="utf-8")
+    [p] = only(small_package, "descriptor-profile")
+    assert "'src-003'" in p.message and "leaves type out" in p.message
+    assert p.field == f"resources[{index}].type" and p.found == "text"
+    assert {q.check for q in problems(small_package)} == {"descriptor-profile"}
+
+
 def test_stale_descriptor_hash(small_package):
     set_cell(small_package, "actors", "act-joe-biden", "description", "President.")
     found = only(small_package, "hash-count")

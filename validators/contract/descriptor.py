@@ -2,8 +2,9 @@
 
 ``build_descriptor`` keeps the package-level metadata of an existing descriptor (title,
 version, licences, contributors, sources) and regenerates every resource: one table resource
-per table of the layout, with its Table Schema, hash and size, and one text resource per
-source text, with the publisher's rights stated. Nothing in ``resources`` is edited by hand.
+per table of the layout, with its Table Dialect (contract.dialect: how the tables are
+written), Table Schema, hash and size, and one resource per source text, with the publisher's
+rights stated. Nothing in ``resources`` is edited by hand.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.layout import Column, Layout, Table, build_layout
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -144,16 +146,17 @@ def build_resources(package_dir: Path, layout: Layout | None = None) -> list[dic
                 if table.prop is None
                 else f"{table.record_type}.{table.prop}: {table.description}",
                 "licenses": [RECORDS_LICENSE],
+                "dialect": dict(TABLE_DIALECT),
                 "schema": table_schema(table),
             }
         )
     for source in _sources(package_dir, layout):
         # The recorded hash and size, not the file's: frictionless then also reports a source
-        # text that changed after it was hashed.
+        # text that changed after it was hashed. No "type": Data Package v2 knows only "table",
+        # and a resource that is not a table leaves it out.
         resources.append(
             {
                 "name": source["id"],
-                "type": "text",
                 "path": source["path"],
                 "scheme": "file",
                 "format": "txt",

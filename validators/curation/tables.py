@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimtrail.contract.descriptor import DESCRIPTOR
+from claimtrail.contract.dialect import csv_options
 from claimtrail.contract.layout import build_layout
 from claimtrail.package.csvio import CsvTable, read_csv
 from claimtrail.package.paths import safe_source_path
@@ -99,7 +100,7 @@ def line_ending(text: str) -> str:
 
 def render_row(cells: list[str], ending: str) -> str:
     buf = io.StringIO(newline="")
-    csv.writer(buf, lineterminator=ending).writerow(cells)
+    csv.writer(buf, **{**csv_options(), "lineterminator": ending}).writerow(cells)
     return buf.getvalue()
 
 

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimtrail.contract.dialect import csv_options
 from claimtrail.contract.problems import Problem
 
 # A cell larger than this is refused: no curated value comes near it, and csv's own limit
@@ -101,7 +102,7 @@ def read_csv(path: Path, name: str) -> CsvTable:
         table.readable = False
         table.problems += problems
         return table
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, **csv_options())
     last = 0
     try:
         for cells in reader:
@@ -165,9 +166,10 @@ def format_cell(value) -> str:
 
 
 def write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
-    """Write a table canonically: UTF-8, LF line ends, minimal quoting, cells as format_cell."""
+    """Write a table canonically: UTF-8, in the declared dialect (contract.dialect: LF line
+    ends, minimal quoting), cells as format_cell."""
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, **csv_options())
     writer.writerow(header)
     for row in rows:
         writer.writerow([format_cell(row.get(h)) for h in header])

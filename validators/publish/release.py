@@ -119,7 +119,8 @@ Curated event, actor and claim records, each with provenance pointers into the s
 in `sources/`. The records are CC-BY-4.0; the source texts remain their publishers'.
 
 - `datapackage.json` and the `*.csv` tables: the canonical data (a Frictionless Data
-  Package v2; the table schemas are derived from `schema/`).
+  Package v2; the table schemas are derived from `schema/`, and each table declares the CSV
+  dialect it is written in: comma, double quotes, LF, one header row).
 - `records.json`: every record nested as the JSON Schemas in `schema/` describe it, by
   record type; `jsonl/`: the same records, one JSON Lines file per record type.
 - `{SQLITE}`: one SQLite table per CSV table (keys declared, columns typed) and views

@@ -1,7 +1,8 @@
 """``claimtrail validate``: the four steps, in order.
 
 1. the descriptor: strict JSON, a Data Package, resource names and paths sound, table
-   schemas equal to those derived from the JSON Schemas;
+   schemas equal to those derived from the JSON Schemas, table dialects equal to the one the
+   tables are written in;
 2. frictionless validation of every table (types, constraints, primary and foreign keys);
 3. JSON Schema validation of every record assembled from the tables;
 4. the checks frictionless cannot make (checks.py).
@@ -11,10 +12,12 @@ Validation only reads: nothing under the package folder is written.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from claimtrail.contract.descriptor import DESCRIPTOR, PACKAGE_PROFILE, table_schema
+from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Problem, Report
 from claimtrail.files.jsonload import StrictJSONError, line_of, loads
@@ -153,6 +156,20 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
                 )
             )
             res["_unsafe"] = True
+        if "type" in res and res["type"] != "table":
+            report.add(
+                Problem(
+                    name,
+                    "descriptor-profile",
+                    f"resource {rname!r}: type {res['type']!r} is not a Data Package v2 resource type "
+                    "(only 'table'; a resource that is not a table leaves type out)",
+                    line=at("type", res["type"]),
+                    field=f"resources[{i}].type",
+                    expected="no type, or 'table'",
+                    found=str(res["type"]),
+                    fix=regenerate,
+                )
+            )
     for table in layout.tables:
         res = next((r for r in resources if isinstance(r, dict) and r.get("name") == table.name), None)
         if res is None:
@@ -188,7 +205,39 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
                     fix=f"{regenerate} to regenerate it; edit schema/*.schema.json, never the descriptor",
                 )
             )
+        if res.get("dialect") != TABLE_DIALECT:
+            # The tables are read as declared: a wrong dialect misreads them, here and elsewhere.
+            expected, found = _dialect_difference(res.get("dialect"))
+            report.add(
+                Problem(
+                    name,
+                    "descriptor-dialect",
+                    f"the dialect of {table.name!r} is not the one the tables are written in",
+                    line=at("name", table.name),
+                    field=f"resources[{resources.index(res)}].dialect",
+                    expected=expected,
+                    found=found,
+                    fix=f"{regenerate} to regenerate it",
+                )
+            )
     return descriptor
+
+
+def _dialect_difference(declared: Any) -> tuple[str, str]:
+    """(expected, found) of a declared dialect that is not TABLE_DIALECT, naming only the
+    properties that differ."""
+    if not isinstance(declared, dict):
+        found = "no dialect" if declared is None else json.dumps(declared, ensure_ascii=False)
+        return json.dumps(TABLE_DIALECT, ensure_ascii=False), found
+
+    def show(dialect: dict[str, Any], key: str) -> str:
+        return f"{key} {json.dumps(dialect[key], ensure_ascii=False)}" if key in dialect else f"no {key}"
+
+    keys = list(TABLE_DIALECT) + sorted(set(declared) - set(TABLE_DIALECT))
+    differ = [
+        k for k in keys if (k in declared, declared.get(k)) != (k in TABLE_DIALECT, TABLE_DIALECT.get(k))
+    ]
+    return ", ".join(show(TABLE_DIALECT, k) for k in differ), ", ".join(show(declared, k) for k in differ)
 
 
 def _inside(root: Path, relative: str) -> bool:

@@ -7,9 +7,9 @@ frictionless error objects turned into problems by the same code as the referenc
 so that both say the same thing at the same line. Record schemas are in fast_records.py, the
 package's own checks in fast_checks.py; fast_run.py runs the three, table by table.
 
-Anything the engine was not written for (a dialect, a field type or constraint it does not
-know, a file whose structure it cannot prove it reads as Python's csv does) raises Fallback,
-and the reference engine validates the package instead.
+Anything the engine was not written for (a dialect other than the package's own, a field
+type or constraint it does not know, a file whose structure it cannot prove it reads as
+Python's csv does) raises Fallback, and the reference engine validates the package instead.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 import polars as pl
 
+from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.problems import Problem
 from claimtrail.validation.fast.tables import Fallback, FastTable, read_table
 
@@ -43,10 +44,11 @@ _TABLE_KEYS = {
     "bytes",
     "description",
     "licenses",
+    "dialect",
     "schema",
     "title",
 }
-_TEXT_KEYS = _TABLE_KEYS - {"schema"}
+_TEXT_KEYS = _TABLE_KEYS - {"schema", "dialect"}
 _CONSTRAINT_ORDER = {  # frictionless' supported_constraints, in the order it tries them
     "string": ("required", "minLength", "pattern", "enum"),
     "integer": ("required", "minimum", "enum"),
@@ -69,10 +71,17 @@ def check_resources(root: Path, resources: list[dict[str, Any]], layout) -> None
     for r in resources:
         if r.get("type") == "table" or r.get("name") in names:
             if r.get("name") not in names or set(r) - _TABLE_KEYS:
-                raise Fallback(f"resource {r.get('name')!r} is not a table of the layout, or has a dialect")
+                raise Fallback(f"resource {r.get('name')!r} is not a table of the layout")
+            # The engine reads the package's own dialect (or none declared, the same CSV).
+            if r.get("dialect", TABLE_DIALECT) != TABLE_DIALECT:
+                raise Fallback(f"resource {r.get('name')!r} declares another dialect")
             if (r.get("format"), r.get("encoding"), r.get("scheme", "file")) != ("csv", "utf-8", "file"):
                 raise Fallback(f"resource {r.get('name')!r}: not a UTF-8 CSV file")
-        elif r.get("type") != "text" or set(r) - _TEXT_KEYS or r.get("scheme", "file") != "file":
+        elif (
+            r.get("type", "text") != "text"  # v2 leaves it out; a v1 descriptor may say "text"
+            or set(r) - _TEXT_KEYS
+            or r.get("scheme", "file") != "file"
+        ):
             raise Fallback(f"resource {r.get('name')!r} is not a plain text file")
         elif not (root / r["path"]).is_file():
             raise Fallback(f"resource {r.get('name')!r}: no file at {r['path']}")
