@@ -21,39 +21,15 @@ import pandas as pd
 import polars as pl
 import pytest
 from release_package import VERSION, write_package
+from unpacked_release import members_of, unpack
 
 import claimtrail
 from claimtrail.files.bundled import data_dir
 from claimtrail.package.frames import FrameError
-from claimtrail.publish.release import build_release, read_release_zip, zip_name
+from claimtrail.publish.release import build_release, zip_name
 from claimtrail.publish.xlsx import WORKBOOK
 
 IRAN_DEAL, CAMEO = "evt-2015-iran-nuclear-deal", "057"
-
-
-def members_of(zip_path: Path) -> dict[str, bytes]:
-    """The zip's members by their name inside the package (a single top folder, if any, removed)."""
-    members = read_release_zip(zip_path)
-    tops = {name.split("/", 1)[0] for name in members}
-    if len(tops) == 1 and all("/" in name for name in members):
-        (top,) = tops
-        members = {name[len(top) + 1 :]: data for name, data in members.items()}
-    return members
-
-
-def unpack(members: dict[str, bytes], folder: Path) -> Path:
-    for name, data in members.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def bundled_release(tmp_path_factory) -> Path:
-    """The bundled data's release zip, unpacked: the folder a user works in."""
-    root = tmp_path_factory.mktemp("bundled-release")
-    release = build_release(data_dir(), root / "dist", python_dist=False)
-    return unpack(members_of(release.zip_path), root / "unpacked")
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +265,18 @@ def test_a_release_without_pyarrow_says_how_to_install_it(tmp_path, monkeypatch)
     with pytest.raises(ReleaseError, match=r"need pyarrow: pip install 'claimtrail\[release\]'"):
         build_release(package, tmp_path / "dist", python_dist=False)
     assert not (tmp_path / "dist" / zip_name(VERSION)).exists()
+
+
+def test_a_cell_too_long_for_a_spreadsheet_is_refused_with_its_place():
+    from claimtrail.package.csvio import CsvTable
+    from claimtrail.publish.xlsx import MAX_CELL, WorkbookError, workbook_bytes
+
+    table = CsvTable(
+        "claims.csv", header=["id", "content"], rows=[{"id": "clm-a", "content": "x" * (MAX_CELL + 1)}]
+    )
+    table.lines = [1, 2]
+    with pytest.raises(WorkbookError, match=r"^claims\.csv:2: field content: 32768 characters do not fit"):
+        workbook_bytes([table], ["claims"], 0, "t")
+    table.rows[0]["content"] = "x" * MAX_CELL  # the longest cell that fits is kept whole
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes([table], ["claims"], 0, "t")))
+    assert book["claims"]["B2"].value == "x" * MAX_CELL

@@ -130,7 +130,7 @@ in `sources/`. The records are CC-BY-4.0; the source texts remain their publishe
   record type; `jsonl/`: the same records, one JSON Lines file per record type.
 - `{SQLITE}`: one SQLite table per CSV table (keys declared, columns typed) and views
   for common questions (claims_with_quotes, events_with_participants, ...).
-- `{WORKBOOK}`: the file to open in a spreadsheet program (Excel, LibreOffice, Numbers):
+- `{WORKBOOK}`: the file to open in a spreadsheet program (Excel, LibreOffice Calc, ...):
   one sheet per table, every cell a text cell exactly as in the CSV, header row frozen.
   No formula runs, no leading zero is lost, there is no encoding to choose.
 - `parquet/`: one Parquet file per table, typed by the Table Schema (strings, 64-bit

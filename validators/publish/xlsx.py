@@ -19,6 +19,7 @@ from claimtrail.package.csvio import CsvTable
 
 WORKBOOK = "claimtrail.xlsx"
 MAX_CELL = 32767  # the most characters a spreadsheet cell holds (Excel's limit)
+MAX_ROWS = 1048576  # rows of a sheet, the header included (Excel's limit)
 MAX_SHEET_NAME = 31
 WIDTH_MIN, WIDTH_MAX = 8, 60
 
@@ -58,6 +59,11 @@ def workbook_bytes(tables: list[CsvTable], sheet_names: list[str], timestamp: in
     for table, name in zip(tables, sheet_names):
         if len(name) > MAX_SHEET_NAME:
             raise WorkbookError(f"table {name}: a sheet name holds at most {MAX_SHEET_NAME} characters")
+        if len(table.rows) + 1 > MAX_ROWS:
+            raise WorkbookError(
+                f"{table.name}: {len(table.rows)} rows do not fit in a spreadsheet sheet "
+                f"(at most {MAX_ROWS - 1} below the header)"
+            )
         sheet = workbook.add_worksheet(name)
         for column, label in enumerate(table.header):
             sheet.set_column(column, column, _width(table, label), text)
