@@ -16,12 +16,8 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
-import pytest
 from conftest import REPO
-from release_package import write_package
-from unpacked_release import members_of, unpack
 
-from claimtrail.publish.release import build_release
 from claimtrail.publish.xlsx import WORKBOOK
 
 # Every sheet (-1, the 12th token) as CSV: comma, double quote, UTF-8 (76), values not formulas.
@@ -39,13 +35,6 @@ def soffice(args: list[str], profile: Path, cwd: Path) -> None:
 
 def rows_of(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
-
-
-@pytest.fixture(scope="module")
-def tricky_release(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("tricky-release-lo")
-    release = build_release(write_package(root / "pkg"), root / "dist", python_dist=False)
-    return unpack(members_of(release.zip_path), root / "unpacked")
 
 
 def test_libreoffice_reads_every_sheet_of_the_workbook_as_the_csv_cells(tricky_release, tmp_path):

@@ -32,14 +32,6 @@ from claimtrail.publish.xlsx import WORKBOOK
 IRAN_DEAL, CAMEO = "evt-2015-iran-nuclear-deal", "057"
 
 
-@pytest.fixture(scope="module")
-def tricky_release(tmp_path_factory) -> Path:
-    """The release of the test package whose cells start with =, +, -, @, a tab, an apostrophe."""
-    root = tmp_path_factory.mktemp("tricky-release")
-    release = build_release(write_package(root / "pkg"), root / "dist", python_dist=False)
-    return unpack(members_of(release.zip_path), root / "unpacked")
-
-
 def csv_tables(folder: Path) -> dict[str, tuple[list[dict], list[list[str]]]]:
     """(Table Schema fields, CSV rows without the header) of every tabular resource."""
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
