@@ -298,3 +298,30 @@ def bundled_copy(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def bundled_release(tmp_path_factory) -> Path:
+    """The bundled data's release zip (no wheel), unpacked: the folder a user works in. Built
+    once per test process; tests only read it."""
+    from unpacked_release import members_of, unpack
+
+    from claimtrail.publish.release import build_release
+
+    root = tmp_path_factory.mktemp("bundled-release")
+    release = build_release(DATA, root / "dist", python_dist=False)
+    return unpack(members_of(release.zip_path), root / "unpacked")
+
+
+@pytest.fixture(scope="session")
+def tricky_release(tmp_path_factory) -> Path:
+    """The release of release_package's test package, whose cells start with =, +, -, @, a tab
+    or an apostrophe, unpacked. Built once per test process; tests only read it."""
+    from release_package import write_package
+    from unpacked_release import members_of, unpack
+
+    from claimtrail.publish.release import build_release
+
+    root = tmp_path_factory.mktemp("tricky-release")
+    release = build_release(write_package(root / "pkg"), root / "dist", python_dist=False)
+    return unpack(members_of(release.zip_path), root / "unpacked")

@@ -1,4 +1,4 @@
-"""The README is checked against the code: its set-up commands, its Python example, its tables."""
+"""The README is checked against the code: its set-up commands, its Python and SQL examples, its tables."""
 
 from __future__ import annotations
 
@@ -23,9 +23,27 @@ def test_ci_runs_the_readme_test_command():
     assert install_and_test in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_python_example_runs_on_the_bundled_data():
-    example = code_blocks("python")[0]
-    exec(compile(example, "README.md", "exec"), {})
+def test_every_python_example_runs_as_written(bundled_release, monkeypatch):
+    """Each ```python block, in a fresh namespace, from the folder of an unpacked release (where
+    the Parquet examples say to run them; the others do not depend on the folder)."""
+    examples = code_blocks("python")
+    assert len(examples) >= 3, "the README gives the records, dataframe and Parquet examples"
+    assert any("read_parquet" in e for e in examples) and any(".frame(" in e for e in examples)
+    monkeypatch.chdir(bundled_release)
+    for number, example in enumerate(examples, 1):
+        exec(compile(example, f"README.md (python example {number})", "exec"), {})
+
+
+def test_every_sql_example_runs_in_duckdb_on_the_release(bundled_release, monkeypatch):
+    import duckdb
+
+    examples = code_blocks("sql")
+    assert examples, "the README gives a DuckDB example"
+    monkeypatch.chdir(bundled_release)
+    for example in examples:
+        with duckdb.connect() as db:
+            rows = db.execute(example).fetchall()
+        assert rows, example
 
 
 def test_every_table_is_named_in_the_record_types_table():

@@ -94,6 +94,20 @@ class Dataset:
         """The text a pointer points at, read from its source file (not the stored quote)."""
         return self.source_text(pointer.source)[pointer.start : pointer.end]
 
+    # -- tables as dataframes ----------------------------------------------------------------
+    def frame(self, table: str, library: str = "pandas"):
+        """One table (``"claims"``, ``"actor_names"`` ...) as a pandas or polars DataFrame with
+        the types of the descriptor's Table Schema (frames.py)."""
+        from claimtrail.package.frames import frame
+
+        return frame(self.root, table, library)
+
+    def frames(self, library: str = "pandas") -> dict:
+        """Every table as a DataFrame, by table name."""
+        from claimtrail.package.frames import frames
+
+        return frames(self.root, library)
+
     # -- navigation --------------------------------------------------------------------------
     @cached_property
     def _claims_by_subject(self) -> dict[str, list]:

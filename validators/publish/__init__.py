@@ -1,6 +1,6 @@
 """Publishing: what a release is built from a valid package.
 
 Owns the release zip and Python distributions (release), byte-for-byte reproducibility
-(reproducible), the SQLite copy (sqlite_export), spreadsheet-safe CSVs (spreadsheet) and the
-comparison of two releases (diff). It may import every part but the command line.
+(reproducible), the SQLite copy (sqlite_export), the typed Parquet copies (parquet), the xlsx
+workbook (xlsx), spreadsheet-safe CSVs (spreadsheet) and the comparison of two releases (diff). It may import every part but the command line.
 """

@@ -10,6 +10,8 @@ Package):
   record per line), in canonical JSON (sorted keys, fixed separators, UTF-8);
 - ``claimtrail.sqlite``: one table per CSV table with keys and types, plus views;
 - ``spreadsheet/``: the tables made safe to open in a spreadsheet (see spreadsheet.py);
+- ``parquet/<table>.parquet``: every table typed by its Table Schema (parquet.py);
+- ``claimtrail.xlsx``: every table as a sheet of text cells, for spreadsheet users (xlsx.py);
 - ``data-dictionary.md`` and ``README.md``;
 - ``SHA256SUMS``: the sha256 of every other member, in ``sha256sum`` format.
 
@@ -41,11 +43,15 @@ from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Report
 from claimtrail.contract.schemas import load_schemas
 from claimtrail.files.atomic import commit, write_atomic, write_bytes_atomic
-from claimtrail.package.csvio import read_csv
+from claimtrail.package.arrow import ArrowMissing
+from claimtrail.package.csvio import CsvTable, read_csv
 from claimtrail.package.records import assemble
+from claimtrail.package.typed import TypingError
+from claimtrail.publish.parquet import parquet_members
 from claimtrail.publish.reproducible import ZIP_EPOCH, normalize_sdist, normalize_wheel
 from claimtrail.publish.spreadsheet import escape_cell, read_spreadsheet_csv, spreadsheet_csv, unescape_cell  # noqa: F401 (public)
 from claimtrail.publish.sqlite_export import build_sqlite
+from claimtrail.publish.xlsx import WORKBOOK, WorkbookError, workbook_bytes
 
 SUMS = "SHA256SUMS"
 SQLITE = "claimtrail.sqlite"
@@ -125,11 +131,18 @@ in `sources/`. The records are CC-BY-4.0; the source texts remain their publishe
   record type; `jsonl/`: the same records, one JSON Lines file per record type.
 - `{SQLITE}`: one SQLite table per CSV table (keys declared, columns typed) and views
   for common questions (claims_with_quotes, events_with_participants, ...).
-- `spreadsheet/`: the same tables, safe to open in a spreadsheet. A cell that starts with
+- `{WORKBOOK}`: the file to open in a spreadsheet program (Excel, LibreOffice Calc, ...):
+  one sheet per table, every cell a text cell exactly as in the CSV, header row frozen.
+  No formula runs, no leading zero is lost, there is no encoding to choose.
+- `parquet/`: one Parquet file per table, typed by the Table Schema (strings, 64-bit
+  integers, booleans, dates; an empty cell is null): pandas, polars, DuckDB and Arrow read
+  them with no option, e.g. `pandas.read_parquet("parquet/events.parquet")`.
+- `spreadsheet/`: the same tables as CSV for programs that only import CSV. A cell that starts with
   `=`, `+`, `-`, `@`, a tab, a carriage return or an apostrophe has one apostrophe put in
   front of it; remove one leading apostrophe to get the exact value back
-  (`claimtrail.release.unescape_cell`). Files are UTF-8 with a byte-order mark, CRLF line
-  ends, every cell quoted.
+  (`claimtrail.publish.release.unescape_cell`). Files are UTF-8 with a byte-order mark,
+  CRLF line ends, every cell quoted: choose the character set "Unicode (UTF-8)" when the
+  program asks (LibreOffice's import dialogue), or `’` shows as `â€™`.
 - `{DICTIONARY}`: every table and column.
 - `{SUMS}`: the SHA-256 of every other file: check with `sha256sum -c {SUMS}`.
 
@@ -184,7 +197,27 @@ def release_members(package: Path, work: Path) -> dict[str, bytes]:
     )
     members[SQLITE] = db.read_bytes()
     members[DICTIONARY] = render_dictionary().encode()
+    members.update(
+        typed_copies(json.loads(members[DESCRIPTOR]), layout, tables, release_timestamp(descriptor))
+    )
     members["README.md"] = _readme(str(descriptor.get("version")), [t.name for t in layout.tables]).encode()
+    return members
+
+
+def typed_copies(
+    descriptor: dict[str, Any], layout: Layout, tables: dict[str, CsvTable], timestamp: int
+) -> dict[str, bytes]:
+    """The Parquet files and the xlsx workbook, typed by the release's own descriptor."""
+    try:
+        members = parquet_members(descriptor, tables)
+        members[WORKBOOK] = workbook_bytes(
+            [tables[t.name] for t in layout.tables],
+            [t.name for t in layout.tables],
+            timestamp,
+            f"claimtrail data {descriptor.get('version')}",
+        )
+    except (ArrowMissing, TypingError, WorkbookError) as e:
+        raise ReleaseError(str(e)) from None
     return members
 
 
