@@ -64,6 +64,15 @@ def test_check_jsonschema_validates_a_record_of_each_type_offline(records, tmp_p
     assert check_every_type(SCHEMA, records, tmp_path) == {}
 
 
+def test_the_offline_runner_cannot_fetch_a_schema(records, tmp_path):
+    """What the checks above run under: a schema that needs a download fails to load."""
+    schema = tmp_path / "remote.schema.json"
+    schema.write_text(json.dumps({"$ref": "https://example.org/schema/remote.json"}), encoding="utf-8")
+    result = check_jsonschema(schema, records["claim"], tmp_path)
+    assert result.returncode != 0
+    assert "Unretrievable: 'https://example.org/schema/remote.json'" in result.stdout + result.stderr
+
+
 def test_check_jsonschema_rejects_a_broken_record(records, tmp_path):
     claim = json.loads(records["claim"].read_text(encoding="utf-8"))
     claim["stance"] = "maybe"
