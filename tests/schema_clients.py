@@ -113,3 +113,13 @@ def ajv_compile(files: list[Path]) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def ajv_validate_records(records_json: Path, schema_folder: Path) -> subprocess.CompletedProcess:
+    """tests/js/validate_records.js: every record of records.json, with its type's file alone."""
+    return subprocess.run(
+        ["node", str(JS / "validate_records.js"), str(records_json), str(schema_folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from release_package import METADATA, VERSION, write_package
-from schema_clients import check_every_type, record_files
+from schema_clients import ajv_validate_records, check_every_type, record_files
 
 from claimtrail.cli import main
 from claimtrail.contract.descriptor import regenerate
@@ -184,6 +184,21 @@ def test_check_jsonschema_validates_records_with_the_zips_schema_files_offline(b
                 assert data == (SCHEMA / name.removeprefix("schema/")).read_bytes(), name
     records = record_files(tmp_path / "records")
     assert check_every_type(folder, records, tmp_path) == {}
+
+
+def test_ajv_validates_every_record_of_records_json_with_the_zips_schema_files(built, tmp_path):
+    for name, data in built.items():
+        if name.startswith("schema/") or name == "records.json":
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_bytes(data)
+    result = ajv_validate_records(tmp_path / "records.json", tmp_path / "schema")
+    assert (result.returncode, result.stdout) == (0, "12 records, 0 invalid\n"), result.stdout + result.stderr
+    document = json.loads(built["records.json"])
+    document["records"]["claim"][0]["stance"] = "maybe"
+    (tmp_path / "records.json").write_text(json.dumps(document), encoding="utf-8")
+    result = ajv_validate_records(tmp_path / "records.json", tmp_path / "schema")
+    assert result.returncode == 1
+    assert result.stdout.endswith("12 records, 1 invalid\n") and '"instancePath":"/stance"' in result.stdout
 
 
 def test_the_sqlite_database_has_keys_types_and_the_rows_of_the_csvs(built, tmp_path):
