@@ -183,7 +183,8 @@ def test_check_jsonschema_validates_records_with_the_zips_schema_files_offline(b
             if name.endswith(".schema.json"):  # what the checkout's users point at, too
                 assert data == (SCHEMA / name.removeprefix("schema/")).read_bytes(), name
     records = record_files(tmp_path / "records")
-    assert check_every_type(folder, records, tmp_path) == {}
+    # Every type is checked on the checkout's files (test_published_schemas), which these equal.
+    assert check_every_type(folder, records, tmp_path, types=("claim", "pointer", "tombstone")) == {}
 
 
 def test_ajv_validates_every_record_of_records_json_with_the_zips_schema_files(built, tmp_path):
