@@ -11,6 +11,7 @@ from release_package import METADATA, records, write_package
 
 from claimtrail.cli import main
 from claimtrail.contract.descriptor import build_descriptor
+from claimtrail.contract.schemas import ID_PREFIX, load_schemas
 from claimtrail.publish.diff import bumped, declared_bump, diff_paths, schema_changes
 from claimtrail.publish.release import build_release, zip_name
 
@@ -118,6 +119,34 @@ def test_release_zips_compare_like_their_folders(pair, tmp_path):
     assert (
         zipped.records == folders.records and zipped.schema == folders.schema and zipped.bump == folders.bump
     )
+
+
+def _as_in_0_1_0(node, name=None):
+    """A schema as release 0.1.0 wrote it: an https $id, $refs by file name, x- annotations."""
+    if isinstance(node, list):
+        return [_as_in_0_1_0(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _as_in_0_1_0(v) for k, v in node.items()}
+    if str(out.get("$ref", "")).startswith(ID_PREFIX):
+        uri, hash_, fragment = out["$ref"].partition("#")
+        out["$ref"] = uri.removeprefix(ID_PREFIX) + ".schema.json" + hash_ + fragment
+    if name is not None:
+        out["$id"] = f"https://claimtrail.org/schema/1/{name}"
+        out["x-table"] = "read-from-layout-json-no-more"
+    return out
+
+
+def test_a_side_with_the_schema_files_of_0_1_0_is_read(pair, capsys):
+    """Its schema/ has no layout.json: it is read with the current table names."""
+    old, new = pair
+    (old / "schema").mkdir()
+    for name, schema in load_schemas().files.items():
+        text = json.dumps(_as_in_0_1_0(schema, name), indent=2)
+        (old / "schema" / name).write_text(text, encoding="utf-8")
+    assert "urn:" not in (old / "schema" / "claim.schema.json").read_text(encoding="utf-8")
+    assert main(["diff", str(old), str(new)]) == 0
+    assert "schema: no changes" in capsys.readouterr().out
 
 
 def test_the_changelog_draft(pair, capsys):

@@ -230,7 +230,7 @@ def test_every_value_of_the_bundled_schemas_is_decided_by_a_table_field():
     ]
     assert uncovered == []
     said = leaf_location(schemas, layout.table("claims"), layout.table("claims").column("said_precision"))
-    assert said.endswith("common.schema.json#/$defs/date_report/properties/precision")
+    assert said == "urn:claimtrail:schema:1:common#/$defs/date_report/properties/precision"
 
 
 def test_jsonschema_rs_judges_the_sub_schemas_the_tables_do_not_carry():

@@ -506,7 +506,9 @@ def test_models_py_is_generated_from_the_schemas():
 
 
 def test_generation_is_deterministic():
-    fresh = SchemaSet(SCHEMA_DIR, {name: json.loads(json.dumps(s)) for name, s in SCHEMAS.files.items()})
+    fresh = SchemaSet(
+        SCHEMA_DIR, {name: json.loads(json.dumps(s)) for name, s in SCHEMAS.files.items()}, SCHEMAS.layout
+    )
     assert render_models(fresh) == render_models(SCHEMAS)
 
 
@@ -554,7 +556,7 @@ def test_module_entry_point_checks_the_repository_file():
 def _schemas_with(change) -> SchemaSet:
     files = copy.deepcopy(SCHEMAS.files)
     change(files)
-    return SchemaSet(SCHEMA_DIR, files)
+    return SchemaSet(SCHEMA_DIR, files, SCHEMAS.layout)
 
 
 @pytest.mark.parametrize(

@@ -17,11 +17,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SCHEMA
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from referencing import Registry
 from release_package import METADATA, VERSION, write_package
+from schema_clients import ajv_validate_records, check_every_type, record_files
 
 from claimtrail.cli import main
 from claimtrail.contract.descriptor import regenerate
@@ -121,6 +123,7 @@ def test_the_zip_lists_every_member_in_its_checksums_and_the_dist_lists_the_zip(
     expected |= {t.path for t in layout.tables} | {f"spreadsheet/{t.path}" for t in layout.tables}
     expected |= {f"jsonl/{t.name}.jsonl" for t in layout.root.values()}
     expected |= {f"schema/{rt}.schema.json" for rt in layout.root} | {"schema/common.schema.json"}
+    expected |= {"schema/layout.json"}
     assert expected <= set(built)
 
 
@@ -138,9 +141,9 @@ def test_the_tables_are_the_package_tables_byte_for_byte(built, dist):
 
 
 def test_records_json_is_valid_under_the_schemas_in_the_zip(built):
-    """Checked with jsonschema and a registry of the zip's own schema files, not our wrapper."""
-    schemas = {name: json.loads(data) for name, data in built.items() if name.startswith("schema/")}
-    registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas.values())
+    """Checked with jsonschema and each of the zip's schema files alone (they are self-contained:
+    no registry, nothing to fetch), not our wrapper."""
+    schemas = {name: json.loads(data) for name, data in built.items() if name.endswith(".schema.json")}
     document = json.loads(built["records.json"])
     assert document["version"] == VERSION
     layout = build_layout()
@@ -149,7 +152,7 @@ def test_records_json_is_valid_under_the_schemas_in_the_zip(built):
     for record_type, records in document["records"].items():
         validator = Draft202012Validator(
             schemas[f"schema/{record_type}.schema.json"],
-            registry=registry,
+            registry=Registry(retrieve=refuse),
             format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
         for record in records:
@@ -163,6 +166,39 @@ def test_records_json_is_valid_under_the_schemas_in_the_zip(built):
     assert checked == 12  # 1 source, 5 pointers, 2 actors, 2 events, 2 claims
     claim = next(c for c in document["records"]["claim"] if c["id"] == "clm-necessary")
     assert claim["attributions"][0]["pointer"]["quote"] == "said the strikes were necessary and limited"
+
+
+def refuse(uri: str):
+    raise AssertionError(f"a schema in the zip refers to {uri}, which it does not hold")
+
+
+def test_check_jsonschema_validates_records_with_the_zips_schema_files_offline(built, tmp_path):
+    """The README's command, run on the unpacked zip's schema/ folder, as a user would."""
+    folder = tmp_path / "unzipped" / "schema"
+    folder.mkdir(parents=True)
+    for name, data in built.items():
+        if name.startswith("schema/"):
+            (folder / name.removeprefix("schema/")).write_bytes(data)
+            if name.endswith(".schema.json"):  # what the checkout's users point at, too
+                assert data == (SCHEMA / name.removeprefix("schema/")).read_bytes(), name
+    records = record_files(tmp_path / "records")
+    # Every type is checked on the checkout's files (test_published_schemas), which these equal.
+    assert check_every_type(folder, records, tmp_path, types=("claim", "pointer", "tombstone")) == {}
+
+
+def test_ajv_validates_every_record_of_records_json_with_the_zips_schema_files(built, tmp_path):
+    for name, data in built.items():
+        if name.startswith("schema/") or name == "records.json":
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_bytes(data)
+    result = ajv_validate_records(tmp_path / "records.json", tmp_path / "schema")
+    assert (result.returncode, result.stdout) == (0, "12 records, 0 invalid\n"), result.stdout + result.stderr
+    document = json.loads(built["records.json"])
+    document["records"]["claim"][0]["stance"] = "maybe"
+    (tmp_path / "records.json").write_text(json.dumps(document), encoding="utf-8")
+    result = ajv_validate_records(tmp_path / "records.json", tmp_path / "schema")
+    assert result.returncode == 1
+    assert result.stdout.endswith("12 records, 1 invalid\n") and '"instancePath":"/stance"' in result.stdout
 
 
 def test_the_sqlite_database_has_keys_types_and_the_rows_of_the_csvs(built, tmp_path):

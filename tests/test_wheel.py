@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, REPO, SCHEMA
+from schema_clients import check_every_type, record_files
 
 pytestmark = pytest.mark.wheel
 
@@ -28,7 +29,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_holds_one_copy_of_schema_and_data(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for path in SCHEMA.glob("*.schema.json"):
+    for path in [*SCHEMA.glob("*.schema.json"), SCHEMA / "layout.json"]:
         assert f"claimtrail/schema/{path.name}" in names
     for path in DATA.glob("*.csv"):
         assert f"claimtrail/data/{path.name}" in names
@@ -62,3 +63,16 @@ def test_installed_wheel_loads_and_validates_its_bundled_data(wheel, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[0] == str(len(list((DATA / "sources").glob("*.txt"))))
     assert "valid:" in result.stdout
+
+
+def test_check_jsonschema_validates_records_with_the_wheels_schema_files_offline(wheel, tmp_path):
+    """The installed package's schema files are the checkout's, and work alone, offline."""
+    folder = tmp_path / "schema"
+    folder.mkdir()
+    with zipfile.ZipFile(wheel) as wheel_zip:
+        for path in SCHEMA.glob("*.schema.json"):
+            data = wheel_zip.read(f"claimtrail/schema/{path.name}")
+            assert data == path.read_bytes(), path.name
+            (folder / path.name).write_bytes(data)
+    records = record_files(tmp_path / "records")
+    assert check_every_type(folder, records, tmp_path, types=("claim", "pointer", "tombstone")) == {}

@@ -143,7 +143,7 @@ class _Generator:
     # --- schema nodes -> type expressions -------------------------------------------------
 
     def check_keywords(self, node: dict[str, Any], allowed: set[str], where: str) -> None:
-        unknown = [k for k in node if k not in allowed and k not in _ANNOTATIONS and not k.startswith("x-")]
+        unknown = [k for k in node if k not in allowed and k not in _ANNOTATIONS]
         if unknown:
             raise UnsupportedSchema(f"{where}: cannot map keyword(s) {', '.join(unknown)} in {node}")
 

@@ -94,7 +94,8 @@ def render_dictionary(schemas: SchemaSet | None = None) -> str:
     out = [
         TITLE,
         "",
-        "Generated from `schema/*.schema.json` by `claimtrail dictionary`; do not edit by hand.",
+        "Generated from `schema/` (the JSON Schemas and `layout.json`) by `claimtrail dictionary`; "
+        "do not edit by hand.",
         "",
         "Each record type is one root CSV table plus one table per list it holds. An empty cell is "
         "null. A pointer id names a row of `pointers.csv`: an exact span (`start`-`end`, Unicode "

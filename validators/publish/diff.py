@@ -114,7 +114,9 @@ def _schemas_for(folder: Path) -> SchemaSet:
                 if f"{rt}.schema.json" not in schemas.files
             }
             return SchemaSet(
-                candidate, {**current.files, **schemas.files, **missing} if missing else schemas.files
+                candidate,
+                {**current.files, **schemas.files, **missing} if missing else schemas.files,
+                schemas.layout or current.layout,  # a side older than layout.json: the names were the same
             )
     return load_schemas()
 

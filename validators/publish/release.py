@@ -5,7 +5,8 @@ Package):
 
 - ``datapackage.json`` and the CSV tables, unchanged: the canonical data;
 - ``sources/``: the source texts, byte for byte;
-- ``schema/``: the JSON Schemas the records follow;
+- ``schema/``: the JSON Schemas the records follow, each file self-contained (bundle.py), and
+  ``layout.json``, how the records are stored as tables;
 - ``records.json`` (every record, nested, by record type) and ``jsonl/<table>.jsonl`` (one
   record per line), in canonical JSON (sorted keys, fixed separators, UTF-8);
 - ``claimtrail.sqlite``: one table per CSV table with keys and types, plus views;
@@ -37,11 +38,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from claimtrail.contract.bundle import bundled_files
 from claimtrail.contract.descriptor import DESCRIPTOR, build_descriptor, dumps
 from claimtrail.contract.dictionary import render_dictionary
 from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Report
-from claimtrail.contract.schemas import load_schemas
+from claimtrail.contract.schemas import LAYOUT_FILE, load_schemas
 from claimtrail.files.atomic import commit, write_atomic, write_bytes_atomic
 from claimtrail.package.arrow import ArrowMissing
 from claimtrail.package.csvio import CsvTable, read_csv
@@ -129,6 +131,9 @@ in `sources/`. The records are CC-BY-4.0; the source texts remain their publishe
   dialect it is written in: comma, double quotes, LF, one header row).
 - `records.json`: every record nested as the JSON Schemas in `schema/` describe it, by
   record type; `jsonl/`: the same records, one JSON Lines file per record type.
+- `schema/`: the JSON Schemas (draft 2020-12), each file self-contained, so that any
+  validator checks a record offline with it alone, e.g. `check-jsonschema --schemafile
+  schema/claim.schema.json claim.json`; `schema/layout.json`: how records become tables.
 - `{SQLITE}`: one SQLite table per CSV table (keys declared, columns typed) and views
   for common questions (claims_with_quotes, events_with_participants, ...).
 - `{WORKBOOK}`: the file to open in a spreadsheet program (Excel, LibreOffice Calc, ...):
@@ -180,8 +185,9 @@ def release_members(package: Path, work: Path) -> dict[str, bytes]:
     for row in tables[layout.root["source"].name].rows:
         members[row["path"]] = (package / row["path"]).read_bytes()
     schemas = load_schemas()
-    for name in sorted(schemas.files):
-        members[f"schema/{name}"] = (schemas.folder / name).read_bytes()
+    for name, text in bundled_files(schemas).items():  # each self-contained, as users point at it
+        members[f"schema/{name}"] = text.encode("utf-8")
+    members[f"schema/{LAYOUT_FILE}"] = (schemas.folder / LAYOUT_FILE).read_bytes()
     members[RECORDS], jsonl = _records_json(layout, tables, descriptor)
     members.update(jsonl)
     db = work / SQLITE

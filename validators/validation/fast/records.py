@@ -62,8 +62,6 @@ def check_keywords(schemas: SchemaSet) -> None:
     def walk(node, where: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if key.startswith("x-"):
-                    continue
                 if key not in ALLOWED:
                     raise Fallback(f"{where}: keyword {key!r} is checked by the reference engine only")
                 if key in ("properties", "$defs"):
@@ -89,10 +87,8 @@ def _resolve(schemas: SchemaSet, file: str, pointer: str, node: dict) -> tuple[s
             pointer, node = f"{pointer}/anyOf/{i}", node["anyOf"][i]
         elif "$ref" in node:
             ref = node["$ref"]
-            target, _, fragment = ref.partition("#")
-            file = target or file
-            pointer = fragment
-            node = schemas.resolve(ref, file)[1] if target else schemas.resolve(f"#{fragment}", file)[1]
+            file, node = schemas.resolve(ref, file)
+            pointer = ref.partition("#")[2]
         else:
             return file, pointer, node
     raise Fallback(f"{file}#{pointer}: $ref chain too long")
@@ -201,8 +197,6 @@ def covered(schemas: SchemaSet, location: str) -> bool:
         if not isinstance(node, dict):
             return False
         for key, value in node.items():
-            if key.startswith("x-"):
-                continue
             if key not in COVERED:
                 return False
             if key == "format" and value != "date":
