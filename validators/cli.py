@@ -13,7 +13,7 @@ import sys
 from claimtrail.commands import EXIT_OK, EXIT_USAGE
 
 
-def _parser() -> tuple[argparse.ArgumentParser, dict]:
+def _parser() -> tuple[argparse.ArgumentParser, dict, dict[str, argparse.ArgumentParser]]:
     from claimtrail import __version__
     from claimtrail.commands import MODULES
 
@@ -24,7 +24,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     parser.add_argument("--version", action="version", version=f"claimtrail {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands = {}
-    parser.command_parsers = {}  # name -> its parser, for help_text()
+    parsers = {}  # name -> its parser, for help_text()
     for name in MODULES:
         module = importlib.import_module(f".commands.{name}", __package__)
         p = sub.add_parser(
@@ -32,8 +32,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
         )
         module.add_arguments(p)
         commands[module.NAME] = module
-        parser.command_parsers[module.NAME] = p
-    return parser, commands
+        parsers[module.NAME] = p
+    return parser, commands, parsers
 
 
 def help_text(command: str | None = None, width: int = 100) -> str:
@@ -44,8 +44,8 @@ def help_text(command: str | None = None, width: int = 100) -> str:
     before = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = str(width)  # argparse wraps at the terminal's width, read from here
     try:
-        parser, _ = _parser()
-        return (parser if command is None else parser.command_parsers[command]).format_help()
+        parser, _, parsers = _parser()
+        return (parser if command is None else parsers[command]).format_help()
     finally:
         if before is None:
             del os.environ["COLUMNS"]
@@ -54,7 +54,7 @@ def help_text(command: str | None = None, width: int = 100) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser, commands = _parser()
+    parser, commands, _ = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits 2 on usage errors and 0 for --help

@@ -167,7 +167,8 @@ def content_spans(root: Path, layout: Layout | None = None) -> dict[str, list[tu
     import polars as pl
 
     layout = layout or build_layout()
-    used, deliberate = [], []
+    used: list[pl.Series] = []
+    deliberate: list[pl.Series] = []
     for table in layout.tables:
         if table.record_type in _NOT_CONTENT or not (root / table.path).is_file():
             continue
