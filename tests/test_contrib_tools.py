@@ -502,7 +502,7 @@ def test_every_command_in_contributing_parses():
         if ln.removeprefix("$ ").startswith("claimtrail ")
     ]
     assert len(commands) >= 6
-    parser, _ = _parser()
+    parser, _, _ = _parser()
     for line in commands:
         parser.parse_args(shlex.split(line)[1:])  # exits (SystemExit) on an unknown option
     assert {shlex.split(c)[1] for c in commands} >= {"add-source", "locate", "descriptor", "validate", "fix"}

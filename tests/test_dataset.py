@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pydantic
 import pytest
-from conftest import write_descriptor
+from conftest import DATA, write_descriptor
 from helpers import set_cell
 
 import claimtrail
@@ -80,8 +80,8 @@ def test_load_reports_file_line_and_field(small_package):
     assert f"events.csv:{line}: field type" in str(err.value)
 
 
-def test_bundled_data_loads():
-    ds = claimtrail.load()
+def test_the_checkouts_data_loads():
+    ds = claimtrail.load(DATA)
     assert ds.sources and ds.events and ds.actors and ds.claims
     for record in (*ds.events, *ds.actors, *ds.claims):
         for p in record.pointers:

@@ -101,6 +101,24 @@ def test_a_valid_package_is_valid_for_both(tmp_path):
     assert fast_only(tmp_path)[1] is None
 
 
+def test_uncovered_sentences_are_the_same_problems_for_both(tmp_path):
+    # Coverage is the last step of both engines: the same function, the same problems.
+    _generator().generate(tmp_path, 20, seed=7)
+    path = tmp_path / "uncoded.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "Filler sentence." not in line]
+    assert len(kept) < len(lines)
+    path.write_text("".join(kept), encoding="utf-8")
+    write_descriptor(tmp_path)
+    fast, reference = (validate_package(tmp_path, engine=e) for e in ("fast", "frictionless"))
+    assert fast.sorted_problems() == reference.sorted_problems()
+    # (the splitter may join two generated sentences, which one pointer then covers)
+    assert 0 < len(fast.sorted_problems()) <= len(lines) - len(kept)
+    assert {p.check for p in fast.sorted_problems()} == {"uncovered-sentence"}
+    assert fast.steps == reference.steps and fast.steps[-1] == "coverage"
+    assert fast_only(tmp_path)[1] is None
+
+
 def _break(root: Path, table: str, edit) -> None:
     path = root / table
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8", newline="")

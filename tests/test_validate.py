@@ -7,7 +7,7 @@ import os
 import shutil
 
 import pytest
-from conftest import DATA, write_descriptor
+from conftest import DATA, REPO, write_descriptor
 from helpers import get_cell, read_rows, run_cli, set_cell, tree_digest, write_rows
 
 from claimtrail.validation.validate import validate_package
@@ -28,7 +28,8 @@ def only(root, check):
 def test_small_package_is_valid(small_package, capsys):
     code, out, _ = run_cli(capsys, "validate", str(small_package))
     assert code == 0, out
-    assert out.startswith("valid:") and "2 sources" in out and "1 claims" in out
+    assert out.startswith(f"package: {small_package} (as given)\nvalid:")
+    assert "2 sources" in out and "1 claims" in out
 
 
 def pointer_with(root, words: str) -> str:
@@ -331,10 +332,13 @@ def test_validation_never_writes(small_package):
     assert {p: p.stat().st_mtime_ns for p in small_package.rglob("*")} == mtimes
 
 
-def test_bundled_data_is_valid(capsys):
+def test_the_checkouts_data_is_valid(capsys, monkeypatch):
+    monkeypatch.chdir(REPO / "docs")  # any folder of the checkout: data/ is found upward
     code, out, _ = run_cli(capsys, "validate")
     assert code == 0, out
-    assert out.startswith("valid:")
+    first, second = out.splitlines()[:2]
+    assert first == f"package: {DATA} (the package folder of this checkout)"
+    assert second.startswith(f"valid: {DATA}:")
 
 
 def test_bundled_descriptor_is_generated_from_the_schemas():

@@ -19,3 +19,20 @@ MODULES = (
     "add_source",
     "fix",
 )
+
+# Which package a command works on is one rule (package/folder.py); its help says so.
+PACKAGE_HELP = (
+    "the package folder (default: the data/ folder of the checkout you are in, found from the "
+    "working directory upward; else the copy bundled with claimtrail)"
+)
+READ_PACKAGE_HELP = PACKAGE_HELP.replace("the package folder", "the package folder or a release zip", 1)
+
+
+def announce(package, to: str = "stdout") -> None:
+    """Name the package folder used, as the first line of output: on standard output, or on
+    standard error when standard output is a diff; not at all for a JSON report, whose
+    "package" key names it."""
+    import sys
+
+    if to != "none":
+        print(package.describe(), file=sys.stderr if to == "stderr" else sys.stdout, flush=True)

@@ -17,7 +17,14 @@ DESCRIPTION = (
 
 def add_arguments(parser) -> None:
     parser.add_argument("file", type=Path, help="the text as received, UTF-8")
-    parser.add_argument("--package", type=Path, default=None, help="package folder (default: ./data)")
+    from claimtrail.commands import PACKAGE_HELP
+
+    parser.add_argument(
+        "--package",
+        type=Path,
+        default=None,
+        help=PACKAGE_HELP.replace("; else the copy bundled with claimtrail", ""),
+    )
     parser.add_argument("--id", default=None, help="source id (default: the next src-NNN)")
     parser.add_argument("--name", default=None, help="file name inside sources/ (default: FILE's name)")
     parser.add_argument("--publisher", default=None, help="publisher's name, as the text states it")
@@ -41,7 +48,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from claimtrail.commands import EXIT_OK, EXIT_USAGE
+    from claimtrail.commands import EXIT_OK, EXIT_USAGE, announce
     from claimtrail.curation.add_source import SourceOptions, add_source
     from claimtrail.curation.tables import CurationError, package_folder
 
@@ -56,7 +63,9 @@ def run(args) -> int:
         language=args.language,
     )
     try:
-        root = package_folder(args.package, writing=True)
+        package = package_folder(args.package, writing=True)
+        announce(package)
+        root = Path(package.label)
         added = add_source(root, args.file, options)
     except CurationError as e:
         print(f"claimtrail: add-source: {e}", file=sys.stderr)

@@ -16,24 +16,36 @@ DESCRIPTION = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument(
-        "path", nargs="?", type=Path, help="folder holding datapackage.json (default: the bundled data)"
-    )
+    from claimtrail.commands import READ_PACKAGE_HELP
+
+    parser.add_argument("path", nargs="?", type=Path, help=READ_PACKAGE_HELP)
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def run(args) -> int:
-    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-    from claimtrail.files.bundled import data_dir
-    from claimtrail.validation.coverage import line_col, measure
+    from claimtrail.commands import EXIT_USAGE
+    from claimtrail.package.folder import NoPackage, open_package
 
-    root = args.path if args.path is not None else data_dir()
-    if not (root / "datapackage.json").is_file():
-        print(f"claimtrail: {root}: no datapackage.json in this folder", file=sys.stderr)
+    try:
+        with open_package(args.path) as package:
+            return _report(package, args.format)
+    except NoPackage as e:
+        print(f"claimtrail: {e}", file=sys.stderr)
         return EXIT_USAGE
-    results = measure(root)
+
+
+def _report(package, format: str) -> int:
+    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, announce
+    from claimtrail.validation.coverage import CoverageError, line_col, measure
+
+    announce(package, "none" if format == "json" else "stdout")
+    try:
+        results = measure(package.path)
+    except CoverageError as e:
+        print(f"claimtrail: coverage: {e}", file=sys.stderr)
+        return EXIT_USAGE
     missing = [(c, s) for c in results for s in c.sentences if s.status == "unaccounted"]
-    if args.format == "json":
+    if format == "json":
         print(
             json.dumps(
                 {
@@ -68,8 +80,7 @@ def run(args) -> int:
                 f"{c.count('unaccounted')} unaccounted"
             )
         for c, s in missing:
-            text = (root / c.path).read_text(encoding="utf-8")
-            line, col = line_col(text, s.start)
+            line, col = line_col(c.text, s.start)
             print(f"{c.path}:{line}:{col}: uncovered-sentence: {c.source} {s.start}-{s.end}: {s.text!r}")
         total = sum(len(c.sentences) for c in results)
         print(

@@ -15,24 +15,33 @@ DESCRIPTION = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("path", type=Path, help="folder holding datapackage.json")
+    from claimtrail.commands import PACKAGE_HELP
+
+    parser.add_argument(
+        "path", nargs="?", type=Path, help=PACKAGE_HELP.replace("; else the copy bundled with claimtrail", "")
+    )
     parser.add_argument(
         "--check", action="store_true", help="only report whether it is up to date (exit 1 if not)"
     )
 
 
 def run(args) -> int:
-    from claimtrail.commands import EXIT_INVALID, EXIT_USAGE
+    from claimtrail.commands import EXIT_INVALID, EXIT_USAGE, announce
     from claimtrail.contract.descriptor import DESCRIPTOR, DescriptorError, regenerate
     from claimtrail.contract.generated_file import update
+    from claimtrail.package.folder import NoPackage, find_package
 
-    target = args.path / DESCRIPTOR
-    if not target.is_file():
-        print(f"claimtrail: {target}: no such file", file=sys.stderr)
-        return EXIT_USAGE
     try:
-        current, fresh = regenerate(args.path)
+        # Regenerating writes: never the bundled copy, which is not the curators'.
+        package = find_package(args.path, writing=not args.check)
+    except NoPackage as e:
+        print(f"claimtrail: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    announce(package)
+    target = Path(package.label) / DESCRIPTOR  # as the user knows it: relative when below
+    try:
+        current, fresh = regenerate(package.path)
     except DescriptorError as e:
         print(f"claimtrail: {e}", file=sys.stderr)
         return EXIT_INVALID
-    return update(target, current, fresh, args.check, f"claimtrail descriptor {args.path}")
+    return update(target, current, fresh, args.check, f"claimtrail descriptor {package.label}")

@@ -17,13 +17,16 @@ DESCRIPTION = (
     "text that changed after it was hashed is only accepted with --sources, with a warning that every "
     "pointer into it must be re-checked. Quotes that occur nowhere or more than once are listed, not "
     "changed. Nothing is written without --write (each file is then replaced atomically). The diff "
-    "applies with 'git apply' from the current folder. Exit 0 nothing left to do, 1 repairs proposed "
-    "or problems left for a curator, 2 the package cannot be read."
+    "applies with 'git apply' from the current folder. Then the package is validated as it would be "
+    "after the repairs, and every problem left for a curator is listed. Exit 0 nothing left to do, 1 "
+    "repairs proposed or problems left for a curator, 2 the package cannot be read."
 )
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("path", nargs="?", type=Path, default=None, help="package folder (default: ./data)")
+    from claimtrail.commands import PACKAGE_HELP
+
+    parser.add_argument("path", nargs="?", type=Path, default=None, help=PACKAGE_HELP)
     parser.add_argument(
         "--write", action="store_true", help="apply the repairs (atomic replace of each file)"
     )
@@ -41,13 +44,17 @@ def _shown(root: Path) -> str:
 
 
 def run(args) -> int:
-    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-    from claimtrail.curation.fixes import plan_fixes, unified_diff, write
+    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, announce
+    from claimtrail.curation.fixes import plan_fixes, remaining_problems, unified_diff, write
     from claimtrail.curation.tables import CurationError, package_folder
+    from claimtrail.validation.output import detail
 
     try:
-        root = package_folder(args.path, writing=True)
+        package = package_folder(args.path, writing=True)
+        announce(package, "stderr")  # standard output is the diff
+        root = Path(package.label)  # as the user knows it: relative when below
         plan = plan_fixes(root, accept_sources=args.sources)
+        left = remaining_problems(plan, package.label)
     except CurationError as e:
         print(f"claimtrail: fix: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -74,8 +81,17 @@ def run(args) -> int:
             f"Apply with: {again} --write",
             file=sys.stderr,
         )
-    if not plan.changes and not plan.unresolved:
-        print(f"nothing to repair in {root}", file=sys.stderr)
-    if plan.unresolved or (plan.changes and not args.write):
+    if left:
+        n = len(left)
+        print(
+            f"left for a curator after {'these' if plan.changes else 'no'} repairs: "
+            f"{n} problem{'s' if n != 1 else ''} 'fix' cannot repair:",
+            file=sys.stderr,
+        )
+        for p in left:
+            print(f"  {p.location}: {p.check}: {detail(p)}", file=sys.stderr)
+    elif not plan.changes and not plan.unresolved:
+        print(f"nothing to repair in {package.label}: it is valid", file=sys.stderr)
+    if left or plan.unresolved or (plan.changes and not args.write):
         return EXIT_INVALID
     return EXIT_OK

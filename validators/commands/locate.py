@@ -17,13 +17,15 @@ DESCRIPTION = (
 
 
 def add_arguments(parser) -> None:
+    from claimtrail.commands import PACKAGE_HELP
+
     parser.add_argument("source", help="a source id (src-003) or the path of a UTF-8 text file")
     parser.add_argument("words", help="the exact words, in quotes; '-' reads them from standard input")
     parser.add_argument(
         "--package",
         type=Path,
         default=None,
-        help="package folder for source ids (default: ./data, else the bundled data)",
+        help=PACKAGE_HELP.replace("the package folder", "the package folder for source ids", 1),
     )
 
 
@@ -61,7 +63,8 @@ def _open(args) -> tuple[str, str, Path | None]:
             return str(as_file), data.decode("utf-8"), None
         except UnicodeDecodeError as e:
             raise CurationError(f"{as_file}: not UTF-8 ({e.reason} at byte {e.start})") from None
-    root = package_folder(args.package, writing=False)
+    package = package_folder(args.package, writing=False)
+    root = package.path
     rows = source_rows(read_table(root, "sources"))
     if args.source not in rows:
         import difflib
@@ -73,6 +76,7 @@ def _open(args) -> tuple[str, str, Path | None]:
             else f"; known sources: {', '.join(sorted(rows)) or 'none'}"
         )
         raise CurationError(f"{args.source}: neither a source id in {root / 'sources.csv'} nor a file{hint}")
+    print(package.describe())
     row = rows[args.source].row
     text, data = read_source_text(root, row.get("path", ""))
     if row.get("sha256") != sha256(data):

@@ -8,7 +8,8 @@ from pathlib import Path
 NAME = "release"
 HELP = "build the release artifacts (data zip, checksums, wheel, sdist) of a valid package"
 DESCRIPTION = (
-    "Validate PATH (default: the bundled data) and, only if it is valid, write to --out: "
+    "Validate the package (PATH; else the data/ folder of the checkout you are in; else the "
+    "bundled copy) and, only if it is valid, write to --out: "
     "claimtrail-data-<version>.zip (tables, descriptor, source texts, JSON Schemas, records.json, "
     "JSON Lines, SQLite, spreadsheet-safe CSVs, data dictionary, SHA256SUMS), the wheel and sdist, "
     "and SHA256SUMS for them. Builds are reproducible (set SOURCE_DATE_EPOCH to choose the "
@@ -18,9 +19,9 @@ DESCRIPTION = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument(
-        "path", nargs="?", type=Path, help="folder holding datapackage.json (default: the bundled data)"
-    )
+    from claimtrail.commands import PACKAGE_HELP
+
+    parser.add_argument("path", nargs="?", type=Path, help=PACKAGE_HELP)
     parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
     parser.add_argument(
         "--no-python-dist",
@@ -35,13 +36,19 @@ def _size(n: int) -> str:
 
 
 def run(args) -> int:
-    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-    from claimtrail.files.bundled import data_dir
+    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, announce
+    from claimtrail.package.folder import NoPackage, find_package
     from claimtrail.publish.release import ReleaseError, ReleaseRefused, build_release
     from claimtrail.validation.output import render_text
     from claimtrail.validation.validate import UnreadablePackage
 
-    path = args.path if args.path is not None else data_dir()
+    try:
+        package = find_package(args.path)
+    except NoPackage as e:
+        print(f"claimtrail: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    announce(package)
+    path = package.path
     try:
         release = build_release(path, args.out, python_dist=args.python_dist)
     except UnreadablePackage as e:

@@ -236,6 +236,24 @@ def _lines(text: str) -> list[str]:
     return io.StringIO(text, newline="").readlines()
 
 
+def remaining_problems(plan: FixPlan, label: str | None = None) -> list:
+    """The problems validation reports on the package as it would be after the repairs: what
+    is left for a curator. Validated in a temporary copy; the package is not touched."""
+    from claimtrail.validation.validate import UnreadablePackage, validate_package
+
+    if not plan.changes:
+        try:
+            return validate_package(plan.root, label=label).sorted_problems()
+        except UnreadablePackage as e:
+            raise CurationError(str(e)) from None
+    with tempfile.TemporaryDirectory(prefix="claimtrail-fix-") as tmp:
+        copy = Path(tmp) / "package"
+        shutil.copytree(plan.root, copy, symlinks=True)
+        for name, (_, new) in plan.changes.items():
+            (copy / name).write_bytes(new.encode("utf-8"))
+        return validate_package(copy, label=label or str(plan.root)).sorted_problems()
+
+
 def write(plan: FixPlan) -> list[str]:
     """Apply the changes, tables before the descriptor; refuses if a file changed since planning."""
     for name, (old, _) in plan.changes.items():

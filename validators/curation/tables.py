@@ -17,6 +17,7 @@ from claimtrail.contract.descriptor import DESCRIPTOR
 from claimtrail.contract.dialect import csv_options
 from claimtrail.contract.layout import build_layout
 from claimtrail.package.csvio import CsvTable, read_csv
+from claimtrail.package.folder import NoPackage, PackageFolder, find_package
 from claimtrail.package.paths import safe_source_path
 
 
@@ -24,29 +25,13 @@ class CurationError(Exception):
     """The command cannot do what was asked; the message says why and what to do."""
 
 
-def default_package(writing: bool) -> Path:
-    """./data when it holds a package; for reading only, the bundled data otherwise.
-
-    Commands that write never default to the bundled data: in an installed package it is
-    not the curators' copy.
-    """
-    local = Path("data")
-    if (local / DESCRIPTOR).is_file():
-        return local
-    if writing:
-        raise CurationError(
-            "no data/datapackage.json here: run from the repository root or pass --package PATH"
-        )
-    from claimtrail.files.bundled import data_dir
-
-    return data_dir()
-
-
-def package_folder(path: Path | None, writing: bool) -> Path:
-    root = path if path is not None else default_package(writing)
-    if not (root / DESCRIPTOR).is_file():
-        raise CurationError(f"{root}: no {DESCRIPTOR} in this folder")
-    return root
+def package_folder(path: Path | None, writing: bool) -> PackageFolder:
+    """The package a curator command works on, by the one rule of package/folder.py (commands
+    that write never fall back to the bundled data: it is not the curators' copy)."""
+    try:
+        return find_package(path, writing=writing)
+    except NoPackage as e:
+        raise CurationError(str(e)) from None
 
 
 def read_table(root: Path, name: str) -> CsvTable:

@@ -7,6 +7,7 @@ pointer against its source text.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property
@@ -51,8 +52,8 @@ class Dataset:
         """Any record by id (source, pointer, actor, event, claim, discrepancy, uncoded span)."""
         try:
             return self._by_id[record_id]
-        except KeyError:
-            raise KeyError(f"no record with id {record_id!r}") from None
+        except (KeyError, TypeError):
+            raise KeyError(f"no record with id {record_id!r}{_nearest(record_id, self._by_id)}") from None
 
     def __getitem__(self, record_id: str):
         return self.get(record_id)
@@ -73,7 +74,10 @@ class Dataset:
         return self._typed(claim_id, self.claims)
 
     def _typed(self, record_id: str, group: tuple):
-        record = self.get(record_id)
+        record = self._by_id.get(record_id) if isinstance(record_id, str) else None
+        if record is None:
+            kind = type(group[0]).__name__.lower() if group else "record"
+            raise KeyError(f"no {kind} with id {record_id!r}{_nearest(record_id, [r.id for r in group])}")
         if record not in group:
             raise KeyError(
                 f"{record_id!r} is a {type(record).__name__}, not a {type(group[0]).__name__ if group else 'record of that type'}"
@@ -150,6 +154,18 @@ class Dataset:
             for r in (*self.events, *self.actors, *self.claims)
             if any(p.source == source_id for p in r.pointers)
         )
+
+
+# Suggestions are drawn from the ids of the type asked for, at most this many, and only ids
+# at least this similar (difflib's ratio): a typo finds its id, nonsense finds nothing.
+NEAREST, CUTOFF = 3, 0.6
+
+
+def _nearest(record_id: object, ids) -> str:
+    if not isinstance(record_id, str):
+        return ""
+    close = difflib.get_close_matches(record_id, list(ids), n=NEAREST, cutoff=CUTOFF)
+    return f"; nearest: {', '.join(close)}" if close else ""
 
 
 def load(path: str | Path | None = None) -> Dataset:

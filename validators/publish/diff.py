@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +86,12 @@ class Diff:
     @property
     def declared(self) -> str | None:
         return declared_bump(self.old.version, self.new.version)
+
+    @property
+    def bump_enough(self) -> bool:
+        """Whether the versions declare at least the bump the changes require."""
+        declared = self.declared
+        return declared not in (None, "downgrade") and BUMPS.index(declared) >= BUMPS.index(self.bump)
 
     def next_version(self) -> str | None:
         """The new side's version when it is bump enough, else the old one bumped as required."""
@@ -158,20 +163,13 @@ def read_side(path: Path) -> Side:
     if path.is_dir():
         return _read_folder(path, str(path))
     if path.is_file():
-        import zipfile
-
-        from claimtrail.publish.release import ReleaseError, read_release_zip
+        from claimtrail.package.folder import NoPackage, open_package
 
         try:
-            members = read_release_zip(path)
-        except (zipfile.BadZipFile, ReleaseError) as e:
+            with open_package(path) as package:  # a zip, extracted safely into a private folder
+                return _read_folder(package.path, str(path))
+        except NoPackage as e:
             raise DiffError(f"{path}: not a readable release zip: {e}") from None
-        with tempfile.TemporaryDirectory(prefix="claimtrail-diff-") as tmp:
-            for name, data in members.items():
-                target = Path(tmp) / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            return _read_folder(Path(tmp), str(path))
     raise DiffError(f"{path}: no such file or folder")
 
 
@@ -428,7 +426,7 @@ def _verdict(diff: Diff) -> str:
     line = f"required bump: {diff.bump}"
     if declared is None:
         return line + f" (versions {diff.old.version} -> {diff.new.version} are not both MAJOR.MINOR.PATCH)"
-    enough = declared != "downgrade" and BUMPS.index(declared) >= BUMPS.index(diff.bump)
+    enough = diff.bump_enough
     line += f"; declared: {declared} ({diff.old.version} -> {diff.new.version})"
     return line + (
         "" if enough else f": not enough, the next version should be {bumped(diff.old.version, diff.bump)}"
@@ -519,6 +517,20 @@ def _label(record: dict[str, Any] | None) -> str:
     return ""
 
 
+def _item(line: str) -> str:
+    """A changelog line ends with one full stop, also after a label that ends a sentence."""
+    return line if line.endswith((".", "!", "?", "…")) else line + "."
+
+
+def _part(path: str) -> str:
+    """Where a field change sits, as the tables number it: '/names/10/name' -> 'names 11' (the
+    item's ord), '/said/earliest' -> 'said', '/content' -> 'content'."""
+    steps = path.split("/")[1:]
+    if len(steps) > 1 and steps[1].isdigit():
+        return f"{steps[0]} {int(steps[1]) + 1}"
+    return steps[0] if steps else path
+
+
 def render_changelog(diff: Diff) -> str:
     """A Keep a Changelog draft of the new version, for the curators to edit."""
     sections: dict[str, list[str]] = {"Added": [], "Changed": [], "Removed": [], "Fixed": []}
@@ -544,7 +556,7 @@ def render_changelog(diff: Diff) -> str:
             continue
         for rid in ch.added:
             sections["Added"].append(
-                f"- {record_type} `{rid}`{_label(diff.new.records[record_type].get(rid))}."
+                _item(f"- {record_type} `{rid}`{_label(diff.new.records[record_type].get(rid))}")
             )
         for r in ch.removed:
             t = r["tombstone"]
@@ -554,10 +566,22 @@ def render_changelog(diff: Diff) -> str:
                 why = f" (merged into `{t.get('merged_into')}`: {t.get('reason')})"
             else:
                 why = f" (withdrawn: {t.get('reason')})"
-            sections["Removed"].append(f"- {record_type} `{r['id']}`{why}.")
+            sections["Removed"].append(_item(f"- {record_type} `{r['id']}`{why}"))
         for c in ch.changed:
-            fields = sorted({f.path.split("/")[1] for f in c["fields"]})
-            sections["Fixed"].append(f"- {record_type} `{c['id']}`: {', '.join(fields)}.")
+            # An item added to a record (a new name of an actor) is an addition, a value changed
+            # in place a correction, an item dropped a removal: each under its own heading.
+            parts: dict[str, list[str]] = {"added": [], "changed": [], "removed": []}
+            for f in c["fields"]:
+                if _part(f.path) not in parts[f.change]:
+                    parts[f.change].append(_part(f.path))
+            for change, section, verb in (
+                ("added", "Added", " added"),
+                ("changed", "Fixed", ""),
+                ("removed", "Removed", " removed"),
+            ):
+                if parts[change]:
+                    where = ", ".join(sorted(parts[change], key=lambda p: (p.split(" ")[0], len(p), p)))
+                    sections[section].append(f"- {record_type} `{c['id']}`: {where}{verb}.")
     out = [f"## [{diff.next_version() or 'X.Y.Z'}] - YYYY-MM-DD", ""]
     for title, lines in sections.items():
         if lines:

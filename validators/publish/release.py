@@ -88,8 +88,13 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
+def zip_folder(version: str) -> str:
+    """The one top-level folder of the release zip: unzipping makes that folder, nothing else."""
+    return f"claimtrail-data-{version}"
+
+
 def zip_name(version: str) -> str:
-    return f"claimtrail-data-{version}.zip"
+    return f"{zip_folder(version)}.zip"
 
 
 def sha256sums(files: dict[str, bytes]) -> str:
@@ -227,14 +232,15 @@ def typed_copies(
     return members
 
 
-def write_zip(path: Path, members: dict[str, bytes], timestamp: int) -> None:
-    """A zip whose bytes depend only on ``members`` and ``timestamp``; written atomically."""
+def write_zip(path: Path, members: dict[str, bytes], timestamp: int, folder: str | None = None) -> None:
+    """A zip whose bytes depend only on ``members``, ``timestamp`` and ``folder`` (the top-level
+    folder every member is put in, if given); written atomically."""
     date_time = time.gmtime(max(timestamp, ZIP_EPOCH))[:6]
 
     def write(f) -> None:
         with zipfile.ZipFile(f, "w") as z:
             for name in sorted(members):
-                info = zipfile.ZipInfo(name, date_time)
+                info = zipfile.ZipInfo(f"{folder}/{name}" if folder else name, date_time)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.create_system = 3  # unix, so that the permissions below are read
                 info.external_attr = 0o100644 << 16
@@ -360,7 +366,7 @@ def build_release(package: Path, out: Path, python_dist: bool = True, project: P
         members = release_members(package, Path(work))
     members[SUMS] = sha256sums(members).encode()
     result.members = {name: len(data) for name, data in sorted(members.items())}
-    write_zip(result.zip_path, members, timestamp)
+    write_zip(result.zip_path, members, timestamp, zip_folder(version))
     result.files.append(result.zip_path)
     seconds["zip"] = time.perf_counter() - t
     if python_dist:
@@ -376,16 +382,19 @@ def build_release(package: Path, out: Path, python_dist: bool = True, project: P
 
 
 def read_release_zip(path: Path) -> dict[str, bytes]:
-    """The members of a release zip, refusing names that would leave the folder they go to."""
-    with zipfile.ZipFile(path) as z:
-        members = {}
-        for info in z.infolist():
-            name = info.filename
-            if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/") or ":" in name:
-                raise ReleaseError(f"{path}: member {name!r} has an unsafe path")
-            if not info.is_dir():
-                members[name] = z.read(info)
-        return members
+    """The files of a release zip by their name inside its top-level folder, read safely
+    (files/zipread.py): an unsafe entry, a zip bomb or a non-zip raises ReleaseError."""
+    from claimtrail.files.zipread import ExtractedZip, ZipRefused
+
+    try:
+        with ExtractedZip(path) as folder:
+            entries = list(folder.iterdir())
+            top = entries[0] if len(entries) == 1 and entries[0].is_dir() else folder
+            return {
+                p.relative_to(top).as_posix(): p.read_bytes() for p in sorted(top.rglob("*")) if p.is_file()
+            }
+    except ZipRefused as e:
+        raise ReleaseError(str(e)) from None
 
 
 def verify_sums(members: dict[str, bytes]) -> list[str]:

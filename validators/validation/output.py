@@ -27,6 +27,17 @@ def counts_line(report: Report) -> str:
     return ", ".join(f"{report.counts.get(k, 0)} {label}" for k, label in RECORD_LABELS)
 
 
+def counts_sentence(report: Report) -> str:
+    """The counts as prose ('5 sources, …, 1 uncoded span and 0 tombstones'), for the README."""
+    parts = []
+    for key, label in RECORD_LABELS:
+        n = report.counts.get(key, 0)
+        if n == 1:
+            label = {"discrepancies": "discrepancy", "uncoded spans": "uncoded span"}.get(label, label[:-1])
+        parts.append(f"{n} {label}")
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def detail(p: Problem) -> str:
     """The message with field, expected, found and fix: everything but the location and check."""
     line = p.message

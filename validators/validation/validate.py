@@ -5,7 +5,9 @@
    tables are written in;
 2. frictionless validation of every table (types, constraints, primary and foreign keys);
 3. JSON Schema validation of every record assembled from the tables;
-4. the checks frictionless cannot make (checks.py).
+4. the checks frictionless cannot make (checks.py);
+5. once the rest is valid, coverage: every content sentence of every source is covered by a
+   record or listed in uncoded.csv (coverage.py), unless the package declares partial coverage.
 
 Validation only reads: nothing under the package folder is written.
 """
@@ -24,6 +26,7 @@ from claimtrail.files.jsonload import StrictJSONError, line_of, loads
 from claimtrail.package.csvio import CsvTable, decode, read_csv
 from claimtrail.package.records import assemble
 from claimtrail.validation import checks
+from claimtrail.validation.coverage import coverage_problems
 from claimtrail.validation.frictionless_problems import translate
 from claimtrail.validation.reading_rules import CsvFrames, check_reading_rules
 from claimtrail.validation.record_schemas import check_record_schemas
@@ -33,16 +36,17 @@ class UnreadablePackage(Exception):
     """The path is not a package at all: a usage error (exit 2), not an invalid package."""
 
 
-def validate_package(root: Path, engine: str = "fast", progress=None) -> Report:
+def validate_package(root: Path, engine: str = "fast", progress=None, label: str | None = None) -> Report:
     """Validate the package at ``root``. engine "fast" (engine_fast.py, polars) or "frictionless"
     (the reference steps below); the fast engine hands a package it cannot vouch for back to
-    the reference. ``progress(step)`` is told each step as it starts."""
+    the reference. ``progress(step)`` is told each step as it starts; ``label`` names the
+    package in the report (default: ``root``)."""
     root = Path(root)
     if not root.is_dir():
         raise UnreadablePackage(f"{root}: not a directory (expected a folder holding {DESCRIPTOR})")
     if not (root / DESCRIPTOR).is_file():
         raise UnreadablePackage(f"{root}: no {DESCRIPTOR} in this folder")
-    report = Report(str(root))
+    report = Report(label or str(root))
     layout = build_layout()
     descriptor = _check_descriptor(root, layout, report)
     report.steps.append("descriptor")
@@ -52,6 +56,7 @@ def validate_package(root: Path, engine: str = "fast", progress=None) -> Report:
         from claimtrail.validation.fast.run import run_fast
 
         if run_fast(root, descriptor, layout, report, progress) is None:
+            _check_coverage(root, descriptor, report, progress)
             return report
     if progress:
         progress("tables (frictionless)")
@@ -72,7 +77,20 @@ def validate_package(root: Path, engine: str = "fast", progress=None) -> Report:
     for problem in check_reading_rules(CsvFrames(tables, layout), layout):
         report.add(problem)
     report.steps.append("references")
+    _check_coverage(root, descriptor, report, progress)
     return report
+
+
+def _check_coverage(root: Path, descriptor: dict[str, Any], report: Report, progress) -> None:
+    """Step 5, the same for both engines: every content sentence covered or deliberately
+    uncoded. It runs once the rest is valid: the spans of invalid pointers prove nothing."""
+    if report.sorted_problems():
+        return
+    if progress:
+        progress("coverage")
+    for problem in coverage_problems(root, descriptor):
+        report.add(problem)
+    report.steps.append("coverage")
 
 
 def _listed(descriptor: dict[str, Any], name: str) -> bool:
