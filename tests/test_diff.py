@@ -12,7 +12,7 @@ from release_package import METADATA, records, write_package
 from claimtrail.cli import main
 from claimtrail.contract.descriptor import build_descriptor
 from claimtrail.contract.schemas import ID_PREFIX, load_schemas
-from claimtrail.publish.diff import bumped, declared_bump, diff_paths, schema_changes
+from claimtrail.publish.diff import bumped, declared_bump, diff_paths, schema_changes, version_bump
 from claimtrail.publish.release import build_release, zip_name
 
 
@@ -236,3 +236,25 @@ def test_declared_bumps_and_next_versions():
         "1.2.4",
         "1.2.3",
     ]
+
+
+def test_before_1_0_0_a_major_change_needs_the_minor_bump():
+    assert version_bump("major", "0.1.0") == "minor"
+    assert version_bump("major", "1.1.0") == "major"
+    assert version_bump("patch", "0.1.0") == "patch"
+    assert version_bump("major", None) == "major"
+
+
+def test_a_major_change_of_a_0_x_package_is_enough_with_the_minor_bump(pair, capsys):
+    old, new = pair
+    assert main(["diff", str(old), str(new), "--check"]) == 1
+    assert "2.0.0" in capsys.readouterr().err  # the pair is 1.2.3 -> 1.2.4, a release after 1.0.0
+    for root, version in ((old, "0.2.3"), (new, "0.3.0")):
+        path = root / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        descriptor["version"] = version
+        path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    code = main(["diff", str(old), str(new), "--check"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "required bump: major (minor before 1.0.0); declared: minor (0.2.3 -> 0.3.0)" in out

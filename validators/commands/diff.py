@@ -62,7 +62,7 @@ def run(args) -> int:
     if args.check and not diff.bump_enough:
         print(
             f"claimtrail diff: the declared bump ({diff.declared}: {diff.old.version} -> {diff.new.version}) "
-            f"is smaller than the changes require ({diff.bump}); the next version should be "
+            f"is smaller than the changes require ({diff.needed}); the next version should be "
             f"{diff.next_version()}",
             file=sys.stderr,
         )

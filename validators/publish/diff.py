@@ -88,16 +88,21 @@ class Diff:
         return declared_bump(self.old.version, self.new.version)
 
     @property
+    def needed(self) -> str:
+        """The bump the version number must show for the changes (see version_bump)."""
+        return version_bump(self.bump, self.old.version)
+
+    @property
     def bump_enough(self) -> bool:
         """Whether the versions declare at least the bump the changes require."""
         declared = self.declared
-        return declared not in (None, "downgrade") and BUMPS.index(declared) >= BUMPS.index(self.bump)
+        return declared not in (None, "downgrade") and BUMPS.index(declared) >= BUMPS.index(self.needed)
 
     def next_version(self) -> str | None:
         """The new side's version when it is bump enough, else the old one bumped as required."""
-        if self.declared is not None and BUMPS.index(self.declared) >= BUMPS.index(self.bump):
+        if self.bump_enough:
             return self.new.version
-        return bumped(self.old.version, self.bump)
+        return bumped(self.old.version, self.needed)
 
 
 # -- reading a side -------------------------------------------------------------------------
@@ -389,6 +394,15 @@ def declared_bump(old: str | None, new: str | None) -> str | None:
     return "patch" if b[2] > a[2] else "none"
 
 
+def version_bump(bump: str, version: str | None) -> str:
+    """The part of the version a change of kind ``bump`` raises. Before 1.0.0 the API is not
+    yet stable (semantic versioning, item 4): a change of the major kind raises the minor
+    number, as in 0.1.0 -> 0.2.0."""
+    if bump == "major" and version and _SEMVER.fullmatch(version) and version.split(".")[0] == "0":
+        return "minor"
+    return bump
+
+
 def bumped(version: str | None, bump: str) -> str | None:
     if not version or not _SEMVER.fullmatch(version):
         return None
@@ -424,12 +438,14 @@ def _short(value: Any, limit: int = 80) -> str:
 def _verdict(diff: Diff) -> str:
     declared = diff.declared
     line = f"required bump: {diff.bump}"
+    if diff.needed != diff.bump:
+        line += f" ({diff.needed} before 1.0.0)"
     if declared is None:
         return line + f" (versions {diff.old.version} -> {diff.new.version} are not both MAJOR.MINOR.PATCH)"
     enough = diff.bump_enough
     line += f"; declared: {declared} ({diff.old.version} -> {diff.new.version})"
     return line + (
-        "" if enough else f": not enough, the next version should be {bumped(diff.old.version, diff.bump)}"
+        "" if enough else f": not enough, the next version should be {diff.next_version()}"
     )
 
 
