@@ -18,4 +18,5 @@ MODULES = (
     "locate",
     "add_source",
     "fix",
+    "site",
 )

@@ -11,6 +11,7 @@ Package):
 - ``claimtrail.sqlite``: one table per CSV table with keys and types, plus views;
 - ``spreadsheet/``: the tables made safe to open in a spreadsheet (see spreadsheet.py);
 - ``data-dictionary.md`` and ``README.md``;
+- ``site/``: the provenance browser (open ``site/index.html``; see site/builder.py);
 - ``SHA256SUMS``: the sha256 of every other member, in ``sha256sum`` format.
 
 The same package gives the same bytes: members sorted, every timestamp fixed (see
@@ -44,6 +45,7 @@ from claimtrail.files.atomic import commit, write_atomic, write_bytes_atomic
 from claimtrail.package.csvio import read_csv
 from claimtrail.package.records import assemble
 from claimtrail.publish.reproducible import ZIP_EPOCH, normalize_sdist, normalize_wheel
+from claimtrail.publish.site.builder import release_site
 from claimtrail.publish.spreadsheet import escape_cell, read_spreadsheet_csv, spreadsheet_csv, unescape_cell  # noqa: F401 (public)
 from claimtrail.publish.sqlite_export import build_sqlite
 
@@ -130,6 +132,8 @@ in `sources/`. The records are CC-BY-4.0; the source texts remain their publishe
   (`claimtrail.release.unescape_cell`). Files are UTF-8 with a byte-order mark, CRLF line
   ends, every cell quoted.
 - `{DICTIONARY}`: every table and column.
+- `site/`: a provenance browser of the records: open `site/index.html` in a browser, from
+  the unpacked folder or any static host; it loads nothing from elsewhere.
 - `{SUMS}`: the SHA-256 of every other file: check with `sha256sum -c {SUMS}`.
 
 Tables: {", ".join(tables)}.
@@ -183,6 +187,7 @@ def release_members(package: Path, work: Path) -> dict[str, bytes]:
     )
     members[SQLITE] = db.read_bytes()
     members[DICTIONARY] = render_dictionary().encode()
+    members.update(release_site(package))
     members["README.md"] = _readme(str(descriptor.get("version")), [t.name for t in layout.tables]).encode()
     return members
 
