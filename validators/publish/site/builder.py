@@ -27,7 +27,14 @@ from claimtrail.package.dataset import Dataset
 from claimtrail.publish.site.citations import citations
 from claimtrail.publish.site.highlight import BOILERPLATE, POINTER, Span, highlight
 from claimtrail.publish.site.timeline import dated, timeline_svg
-from claimtrail.publish.site.words import BASIS_WORDS, PRECISION_WORDS, describe_date, in_context, short
+from claimtrail.publish.site.words import (
+    BASIS_WORDS,
+    PRECISION_WORDS,
+    PUBLISHER_WORDS,
+    describe_date,
+    in_context,
+    short,
+)
 
 SITE_MARK = "site.json"  # names the folder as a claimtrail site, so that a rebuild may replace it
 STATIC = ("site.css", "site.js")
@@ -90,12 +97,14 @@ class _Pages:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates are package data: no need to stat them for each page
         )
         self.env.filters["words"] = lambda value: str(value).replace("_", " ")
         self.env.globals.update(
             label=self.label,
             describe_date=describe_date,
             basis_words=BASIS_WORDS,
+            publisher_words=PUBLISHER_WORDS,
             precision_words=PRECISION_WORDS,
             context=self.context,
             cited=self.cited,
@@ -119,7 +128,7 @@ class _Pages:
         if kind == "unc":
             return f"uncoded: {short(record.reason)}"
         if kind == "src":
-            return record.headline or f"{record.id} ({record.path})"
+            return record.headline or f"Untitled text {record.id}"
         return record_id
 
     def context(self, pointer) -> tuple[str, str, str]:

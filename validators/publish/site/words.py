@@ -14,6 +14,11 @@ PRECISION_WORDS = {
     "range": "range of days",
     "unknown": "unknown",
 }
+PUBLISHER_WORDS = {
+    "stated": "stated in the text",
+    "inferred": "inferred from the text",
+    "unknown": "the text does not say",
+}
 BASIS_WORDS = {
     "explicit": "stated in the text",
     "relative_to_article": "relative to the article's date",
