@@ -251,6 +251,12 @@ def test_the_command_refuses_a_folder_that_is_not_a_site(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
+def test_a_missing_package_is_a_usage_error(tmp_path, capsys):
+    assert main(["site", str(tmp_path / "nowhere"), "--out", str(tmp_path / "site")]) == 2
+    assert "not a directory" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
+
+
 def test_the_command_refuses_an_invalid_package(bundled_copy, tmp_path, capsys):
     pointers = bundled_copy / "pointers.csv"
     pointers.write_text(
