@@ -162,6 +162,27 @@ def test_a_highlight_leads_to_a_record_citing_it_and_its_evidence_link_back(brow
     assert target == [pointer.id, pointer.quote, True]
 
 
+def test_the_evidence_link_of_a_pointer_shown_in_pieces_lands_on_its_first_piece(browser, ds, site):
+    from selenium.webdriver.common.by import By
+
+    cited = {p.id: r for r in (*ds.events, *ds.actors, *ds.claims) for p in r.pointers}
+    split = [
+        p
+        for p in ds.pointers
+        if p.id in cited
+        and 'data-part-of="' + p.id + '"' in (site / page_path(p.source)).read_text(encoding="utf-8")
+    ]
+    assert split, "the bundled data has pointers that overlap without nesting"
+    pointer = split[0]
+    driver = browser.open(page_path(cited[pointer.id].id))
+    driver.find_element(By.CSS_SELECTOR, f'a[data-evidence="{pointer.id}"]').click()
+    assert driver.current_url == browser.url(page_path(pointer.source)) + f"#{pointer.id}"
+    target = browser.run(
+        "const t = document.querySelector(':target'); return [t.dataset.partOf, t.innerText];"
+    )
+    assert target[0] == pointer.id and pointer.quote.startswith(target[1]) and target[1] != pointer.quote
+
+
 def test_every_record_page_links_each_pointer_to_its_highlight(browser, ds):
     claim = next(c for c in ds.claims if len(c.attributions) > 1)
     browser.open(page_path(claim.id))
