@@ -36,6 +36,9 @@ def test_wheel_holds_one_copy_of_schema_and_data(wheel):
     for path in (DATA / "sources").glob("*.txt"):
         assert f"claimtrail/data/sources/{path.name}" in names
     assert "claimtrail/data/datapackage.json" in names
+    site = REPO / "validators" / "publish" / "site"
+    for path in [*site.glob("templates/*.html"), *site.glob("static/*")]:
+        assert f"claimtrail/publish/site/{path.relative_to(site)}" in names
     assert not any(n.startswith("validators/") for n in names), (
         "a top-level 'validators' would shadow the PyPI package"
     )

@@ -18,6 +18,7 @@ MODULES = (
     "locate",
     "add_source",
     "fix",
+    "site",
 )
 
 # Which package a command works on is one rule (package/folder.py); its help says so.

@@ -14,6 +14,7 @@ Package):
 - ``parquet/<table>.parquet``: every table typed by its Table Schema (parquet.py);
 - ``claimtrail.xlsx``: every table as a sheet of text cells, for spreadsheet users (xlsx.py);
 - ``data-dictionary.md`` and ``README.md``;
+- ``site/``: the provenance browser (open ``site/index.html``; see site/builder.py);
 - ``SHA256SUMS``: the sha256 of every other member, in ``sha256sum`` format.
 
 The same package gives the same bytes: members sorted, every timestamp fixed (see
@@ -51,6 +52,7 @@ from claimtrail.package.records import assemble
 from claimtrail.package.typed import TypingError
 from claimtrail.publish.parquet import parquet_members
 from claimtrail.publish.reproducible import ZIP_EPOCH, normalize_sdist, normalize_wheel
+from claimtrail.publish.site.builder import release_site
 from claimtrail.publish.spreadsheet import escape_cell, read_spreadsheet_csv, spreadsheet_csv, unescape_cell  # noqa: F401 (public)
 from claimtrail.publish.sqlite_export import build_sqlite
 from claimtrail.publish.xlsx import WORKBOOK, WorkbookError, workbook_bytes
@@ -154,6 +156,8 @@ in `sources/`. The records are CC-BY-4.0; the source texts remain their publishe
   CRLF line ends, every cell quoted: choose the character set "Unicode (UTF-8)" when the
   program asks (LibreOffice's import dialogue), or `’` shows as `â€™`.
 - `{DICTIONARY}`: every table and column.
+- `site/`: a provenance browser of the records: open `site/index.html` in a browser, from
+  the unpacked folder or any static host; it loads nothing from elsewhere.
 - `{SUMS}`: the SHA-256 of every other file: check with `sha256sum -c {SUMS}`.
 
 Tables: {", ".join(tables)}.
@@ -211,6 +215,7 @@ def release_members(package: Path, work: Path) -> dict[str, bytes]:
     members.update(
         typed_copies(json.loads(members[DESCRIPTOR]), layout, tables, release_timestamp(descriptor))
     )
+    members.update(release_site(package))
     members["README.md"] = _readme(str(descriptor.get("version")), [t.name for t in layout.tables]).encode()
     return members
 
