@@ -6,10 +6,12 @@ Tests never change the repository: each one that breaks a package breaks its own
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from claimtrail.contract.descriptor import regenerate
 from claimtrail.contract.layout import build_layout
@@ -298,3 +300,12 @@ def bundled_copy(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+# Hypothesis profiles: "ci" (the default) keeps the fuzzing suite short; HYPOTHESIS_PROFILE=long
+# draws many more hostile packages, for a run on demand. Tests that set max_examples keep it.
+settings.register_profile(
+    "ci", max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate]
+)
+settings.register_profile("long", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

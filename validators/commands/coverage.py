@@ -25,13 +25,20 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE
     from claimtrail.files.bundled import data_dir
-    from claimtrail.validation.coverage import line_col, measure
+    from claimtrail.validation.coverage import CoverageError, line_col, measure
 
     root = args.path if args.path is not None else data_dir()
     if not (root / "datapackage.json").is_file():
         print(f"claimtrail: {root}: no datapackage.json in this folder", file=sys.stderr)
         return EXIT_USAGE
-    results = measure(root)
+    try:
+        results = measure(root)
+    except CoverageError as e:
+        print(
+            f"claimtrail coverage: {root}: {e}; the coverage cannot be measured (run 'claimtrail validate')",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     missing = [(c, s) for c in results for s in c.sentences if s.status == "unaccounted"]
     if args.format == "json":
         print(
@@ -68,8 +75,7 @@ def run(args) -> int:
                 f"{c.count('unaccounted')} unaccounted"
             )
         for c, s in missing:
-            text = (root / c.path).read_text(encoding="utf-8")
-            line, col = line_col(text, s.start)
+            line, col = line_col(c.text, s.start)
             print(f"{c.path}:{line}:{col}: uncovered-sentence: {c.source} {s.start}-{s.end}: {s.text!r}")
         total = sum(len(c.sentences) for c in results)
         print(

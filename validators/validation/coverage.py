@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimtrail.contract.layout import build_layout
+from claimtrail.files.limits import MAX_SOURCE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import read_csv
 from claimtrail.package.paths import safe_source_path
 from claimtrail.package.records import assemble
@@ -49,6 +51,10 @@ class Sentence:
     status: str = "unaccounted"  # covered | uncoded | unaccounted
 
 
+class CoverageError(Exception):
+    """A source cannot be measured (missing, not a regular file, not UTF-8): names the file."""
+
+
 @dataclass
 class SourceCoverage:
     source: str
@@ -56,6 +62,7 @@ class SourceCoverage:
     content_chars: int = 0
     covered_chars: int = 0
     sentences: list[Sentence] = field(default_factory=list)
+    text: str = ""
 
     @property
     def share(self) -> float:
@@ -119,16 +126,24 @@ def measure(root: Path) -> list[SourceCoverage]:
     results = []
     for src in records.get("source", []):
         rec = src.record
-        file, _why = safe_source_path(root, rec.get("path"))
+        # A source that cannot be read is not skipped: the package is not complete then.
+        file, why = safe_source_path(root, rec.get("path"))
         if file is None:
-            continue
-        text = file.read_text(encoding="utf-8")
+            raise CoverageError(f"source {rec.get('id')}: {why}")
+        try:
+            text = read_regular(file, MAX_SOURCE_BYTES, root).decode("utf-8")
+        except UnsafeFile as refused:
+            raise CoverageError(f"source {rec.get('id')}: {rec.get('path')}: {refused.reason}") from None
+        except UnicodeDecodeError as bad:
+            raise CoverageError(
+                f"source {rec.get('id')}: {rec.get('path')}: not UTF-8 ({bad.reason} at byte {bad.start})"
+            ) from None
         boiler = [
             (b["start"], b["end"])
             for b in rec.get("boilerplate") or []
             if isinstance(b.get("start"), int) and isinstance(b.get("end"), int)
         ]
-        cov = SourceCoverage(rec["id"], rec["path"])
+        cov = SourceCoverage(rec["id"], rec["path"], text=text)
         covered = bytearray(len(text))
         pointers = spans.get(rec["id"], [])
         for s, e, deliberate in pointers:
