@@ -23,6 +23,7 @@ import polars as pl
 
 from claimtrail.files.limits import MAX_CELL, MAX_COLUMNS, MAX_TABLE_BYTES
 from claimtrail.files.safe_open import UnsafeFile, regular_file
+from claimtrail.package.csvio import package_root
 
 CHUNK = 1 << 23
 
@@ -49,7 +50,7 @@ def scan_file(path: Path, name: str) -> FileScan:
     last = b""
     try:
         # A FIFO, a device or a link out of the package is the reference engine's to report.
-        path = regular_file(path)
+        path = regular_file(path, package_root(path, name))
         if path.stat().st_size > MAX_TABLE_BYTES:
             raise Fallback(f"{name}: larger than the limit")
         f = open(path, "rb")
