@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from claimtrail.contract.descriptor import regenerate
 from claimtrail.contract.layout import build_layout
@@ -330,3 +332,12 @@ def tricky_release(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("tricky-release")
     release = build_release(write_package(root / "pkg"), root / "dist", python_dist=False)
     return unpack(members_of(release.zip_path), root / "unpacked")
+
+
+# Hypothesis profiles: "ci" (the default) keeps the fuzzing suite short; HYPOTHESIS_PROFILE=long
+# draws many more hostile packages, for a run on demand. Tests that set max_examples keep it.
+settings.register_profile(
+    "ci", max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate]
+)
+settings.register_profile("long", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -72,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as e:  # a file that cannot be read or written (a full disk, a directory)
+        where = f"{e.filename}: " if e.filename and str(e.filename) not in str(e) else ""
+        print(f"claimtrail: {where}{e.strerror or e}", file=sys.stderr)
+        return EXIT_USAGE
+    except UnicodeDecodeError as e:
+        print(f"claimtrail: a file is not UTF-8 text: {e.reason} at byte {e.start}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as e:  # a last resort: one line, never a traceback
         print(f"claimtrail: internal error: {type(e).__name__}: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -55,10 +55,15 @@ def _open(args) -> tuple[str, str, Path | None]:
         sha256,
         source_rows,
     )
+    from claimtrail.files.limits import MAX_SOURCE_BYTES
+    from claimtrail.files.safe_open import UnsafeFile, read_regular
 
     as_file = Path(args.source)
     if not args.source.startswith("src-") and as_file.is_file():
-        data = as_file.read_bytes()
+        try:
+            data = read_regular(as_file, MAX_SOURCE_BYTES)
+        except UnsafeFile as e:
+            raise CurationError(f"{as_file}: {e.reason}") from None
         try:
             return str(as_file), data.decode("utf-8"), None
         except UnicodeDecodeError as e:

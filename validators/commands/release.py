@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -49,6 +50,11 @@ def run(args) -> int:
         return EXIT_USAGE
     announce(package)
     path = package.path
+
+    def terminated(signum, frame):  # a CI timeout: clean up as for Ctrl-C
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminated)
     try:
         release = build_release(path, args.out, python_dist=args.python_dist)
     except UnreadablePackage as e:
@@ -61,6 +67,8 @@ def run(args) -> int:
     except (ReleaseError, OSError) as e:
         print(f"claimtrail release: {e}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(f"claimtrail release {release.version}: {len(release.members)} files in {release.zip_path.name}")
     for p in release.files:
         print(f"  {p}  {_size(p.stat().st_size)}")

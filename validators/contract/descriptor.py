@@ -18,10 +18,27 @@ from typing import Any
 
 from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.layout import Column, Layout, Table, build_layout
+from claimtrail.files.limits import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 DESCRIPTOR = "datapackage.json"
+# The specification's own profiles: recognised by name and never fetched (v2, and the v1
+# names frictionless still accepts). Any other URL in a descriptor is refused.
+STANDARD_PROFILES = frozenset(
+    f"https://datapackage.org/profiles/{version}/{name}.json"
+    for version in ("1.0", "2.0")
+    for name in ("datapackage", "dataresource", "tableschema", "tabledialect")
+) | frozenset(
+    f"https://specs.frictionlessdata.io/schemas/{name}.json"
+    for name in ("data-package", "data-resource", "table-schema", "csv-dialect", "tabular-data-package")
+)
+# What each kind of resource declares; a declaration the package does not honour is refused.
+DECLARED = {
+    "table": {"scheme": "file", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"},
+    "text": {"scheme": "file", "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"},
+}
 RECORDS_LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -38,9 +55,19 @@ def source_license(publisher: str | None) -> dict[str, str]:
     }
 
 
+# How a JSON Schema pattern says "the end of the value": ECMA-262's '$' (without the m flag)
+# and Python's '\Z' mean it, but Python's '$' also matches before a final line break, and
+# '\Z' is not ECMA-262. A negative lookahead of any character means the end in both (ajv,
+# Python's re in jsonschema, pydantic and frictionless); polars' engine reads it as '$'.
+PATTERN_END = "(?![\\s\\S])"
+
+
 def _pattern(pattern: str) -> str:
     # Table Schema patterns match the whole value (XML Schema style, no anchors); JSON Schema
-    # patterns search. Anchored patterns lose their anchors, unanchored ones are padded.
+    # patterns search. Anchored patterns lose their start anchor and keep PATTERN_END, as
+    # frictionless' own '$' would let a final line break through; unanchored ones are padded.
+    if pattern.startswith("^") and pattern.endswith(PATTERN_END):
+        return pattern[1:]
     if pattern.startswith("^") and pattern.endswith("$"):
         return pattern[1:-1]
     return f"[\\s\\S]*{pattern}[\\s\\S]*"
@@ -102,11 +129,11 @@ class DescriptorError(Exception):
     """The descriptor cannot be regenerated: names the file and what is wrong with it."""
 
 
-def file_digest(path: Path) -> tuple[str, int]:
+def file_digest(path: Path, root: Path | None = None) -> tuple[str, int]:
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise DescriptorError(f"{path}: cannot read the file: {e.strerror or e}") from None
+        data = read_regular(path, MAX_TABLE_BYTES, root)
+    except UnsafeFile as e:
+        raise DescriptorError(f"{path}: cannot read the file: {e.reason}") from None
     return hashlib.sha256(data).hexdigest(), len(data)
 
 
@@ -115,7 +142,10 @@ def _sources(package_dir: Path, layout: Layout) -> list[dict[str, str]]:
     if not path.exists():
         return []
     try:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        text = read_regular(path, MAX_TABLE_BYTES, package_dir).decode("utf-8")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except UnsafeFile as e:
+        raise DescriptorError(f"{path}: cannot read the file: {e.reason}") from None
     except (UnicodeDecodeError, csv.Error) as e:
         raise DescriptorError(f"{path}: cannot be read as a UTF-8 CSV table: {e}") from None
     needed = {"id", "path", "sha256", "bytes"}
@@ -130,16 +160,13 @@ def build_resources(package_dir: Path, layout: Layout | None = None) -> list[dic
     layout = layout or build_layout()
     resources = []
     for table in layout.tables:
-        sha, size = file_digest(package_dir / table.path)
+        sha, size = file_digest(package_dir / table.path, package_dir)
         resources.append(
             {
                 "name": table.name,
                 "type": "table",
                 "path": table.path,
-                "scheme": "file",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
+                **DECLARED["table"],
                 "hash": f"sha256:{sha}",
                 "bytes": size,
                 "description": table.description
@@ -158,10 +185,7 @@ def build_resources(package_dir: Path, layout: Layout | None = None) -> list[dic
             {
                 "name": source["id"],
                 "path": source["path"],
-                "scheme": "file",
-                "format": "txt",
-                "mediatype": "text/plain",
-                "encoding": "utf-8",
+                **DECLARED["text"],
                 "hash": f"sha256:{source['sha256']}",
                 "bytes": int(source["bytes"]) if source["bytes"].isdigit() else source["bytes"],
                 "title": source.get("headline") or f"Source text {source['id']}",
@@ -191,7 +215,7 @@ def regenerate(package_dir: Path) -> tuple[str, str]:
 
     path = package_dir / DESCRIPTOR
     try:
-        current = path.read_text(encoding="utf-8")
+        current = read_regular(path, MAX_DESCRIPTOR_BYTES, package_dir).decode("utf-8")
         metadata = loads(current)
     except (OSError, UnicodeDecodeError) as e:
         raise DescriptorError(f"{path}: cannot be read as UTF-8 text: {e}") from None

@@ -73,19 +73,21 @@ __all__ = [
 ]
 
 
-SourceId = Annotated[StrictStr, StringConstraints(pattern=r"^src-[a-z0-9]+(-[a-z0-9]+)*$")]
+SourceId = Annotated[StrictStr, StringConstraints(pattern=r"^src-[a-z0-9]+(-[a-z0-9]+)*(?![\s\S])")]
 """Identifier of a source record."""
 
-SourcePath = Annotated[StrictStr, StringConstraints(pattern=r"^sources/[A-Za-z0-9._-]+$")]
+SourcePath = Annotated[StrictStr, StringConstraints(pattern=r"^sources/[A-Za-z0-9._-]+(?![\s\S])")]
 
-SourceSha256 = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+SourceSha256 = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9a-f]{64}(?![\s\S])")]
 
 Text = Annotated[StrictStr, StringConstraints(min_length=1, pattern=r"\S")]
 """Free text written by the curators. Never empty: an absent value is null."""
 
 SourcePublisherBasis = Literal["stated", "inferred", "unknown"]
 
-PointerId = Annotated[StrictStr, StringConstraints(pattern=r"^ptr-[a-z0-9]+(-[a-z0-9]+)*$")]
+PointerId = Annotated[
+    StrictStr, StringConstraints(pattern=r"^ptr-[a-z0-9]+(-[a-z0-9]+)*(?![\s\S])"),
+]
 """Identifier of a provenance pointer."""
 
 
@@ -219,7 +221,9 @@ class DateReport(Record):
     )
 
 
-SourceLanguage = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+SourceLanguage = Annotated[
+    StrictStr, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?(?![\s\S])"),
+]
 
 SourceBoilerplateKind = Literal[
     "navigation",
@@ -320,7 +324,7 @@ class Source(Record):
     )
 
 
-ActorId = Annotated[StrictStr, StringConstraints(pattern=r"^act-[a-z0-9]+(-[a-z0-9]+)*$")]
+ActorId = Annotated[StrictStr, StringConstraints(pattern=r"^act-[a-z0-9]+(-[a-z0-9]+)*(?![\s\S])")]
 """Identifier of an actor record."""
 
 ActorKind = Literal[
@@ -402,7 +406,7 @@ class ActorRole(Record):
 
 ActorIdentifierScheme = Literal["wikidata", "viaf", "isni", "acled_actor", "ucdp_actor"]
 
-ActorIdentifierValue = Annotated[StrictStr, StringConstraints(pattern=r"^\S+$")]
+ActorIdentifierValue = Annotated[StrictStr, StringConstraints(pattern=r"^\S+(?![\s\S])")]
 
 
 class ActorIdentifier(Record):
@@ -464,7 +468,7 @@ class Actor(ActorMixin, Record):
     )
 
 
-EventId = Annotated[StrictStr, StringConstraints(pattern=r"^evt-[a-z0-9]+(-[a-z0-9]+)*$")]
+EventId = Annotated[StrictStr, StringConstraints(pattern=r"^evt-[a-z0-9]+(-[a-z0-9]+)*(?![\s\S])")]
 """Identifier of an event record."""
 
 EventType = Literal[
@@ -528,7 +532,7 @@ EventCodesAcledSubEventType = Literal[
     "Other",
 ]
 
-EventCodesCameo = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9]{2,4}$")]
+EventCodesCameo = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9]{2,4}(?![\s\S])")]
 
 EventCodesPlover = Literal[
     "AGREE",
@@ -566,7 +570,7 @@ class EventCodes(Record):
     plover: EventCodesPlover | None = Field(description="PLOVER event type.")
 
 
-EventLocationCountry = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Z]{2}$")]
+EventLocationCountry = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Z]{2}(?![\s\S])")]
 
 EventLocationPrecision = Literal["site", "locality", "region", "border_area", "country"]
 
@@ -781,7 +785,7 @@ class Event(Record):
     )
 
 
-ClaimId = Annotated[StrictStr, StringConstraints(pattern=r"^clm-[a-z0-9]+(-[a-z0-9]+)*$")]
+ClaimId = Annotated[StrictStr, StringConstraints(pattern=r"^clm-[a-z0-9]+(-[a-z0-9]+)*(?![\s\S])")]
 """Identifier of a claim record."""
 
 ClaimStance = Literal["asserts", "denies", "hedges", "questions", "unknown"]
@@ -900,7 +904,9 @@ class Claim(ClaimMixin, Record):
     )
 
 
-DiscrepancyId = Annotated[StrictStr, StringConstraints(pattern=r"^dis-[a-z0-9]+(-[a-z0-9]+)*$")]
+DiscrepancyId = Annotated[
+    StrictStr, StringConstraints(pattern=r"^dis-[a-z0-9]+(-[a-z0-9]+)*(?![\s\S])"),
+]
 """Identifier of a discrepancy record."""
 
 DiscrepancyAspect = Literal[
@@ -947,7 +953,9 @@ class Discrepancy(Record):
     )
 
 
-UncodedId = Annotated[StrictStr, StringConstraints(pattern=r"^unc-[a-z0-9]+(-[a-z0-9]+)*$")]
+UncodedId = Annotated[
+    StrictStr, StringConstraints(pattern=r"^unc-[a-z0-9]+(-[a-z0-9]+)*(?![\s\S])"),
+]
 
 
 class Uncoded(Record):
@@ -963,17 +971,17 @@ class Uncoded(Record):
 
 
 TombstoneId = Annotated[
-    StrictStr, StringConstraints(pattern=r"^(src|ptr|act|evt|clm|dis|unc)-[a-z0-9]+(-[a-z0-9]+)*$"),
+    StrictStr, StringConstraints(pattern=r"^(src|ptr|act|evt|clm|dis|unc)-[a-z0-9]+(-[a-z0-9]+)*(?![\s\S])"),
 ]
 
 TombstoneStatus = Literal["merged", "withdrawn"]
 
 TombstoneMergedInto = Annotated[
-    StrictStr, StringConstraints(pattern=r"^(src|ptr|act|evt|clm|dis|unc)-[a-z0-9]+(-[a-z0-9]+)*$"),
+    StrictStr, StringConstraints(pattern=r"^(src|ptr|act|evt|clm|dis|unc)-[a-z0-9]+(-[a-z0-9]+)*(?![\s\S])"),
 ]
 
 TombstoneVersion = Annotated[
-    StrictStr, StringConstraints(pattern=r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"),
+    StrictStr, StringConstraints(pattern=r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?![\s\S])"),
 ]
 
 

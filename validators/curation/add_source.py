@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from claimtrail.contract.descriptor import DESCRIPTOR, regenerate
@@ -21,6 +22,8 @@ from claimtrail.curation.tables import (
     source_rows,
 )
 from claimtrail.files.atomic import write_bytes_atomic
+from claimtrail.files.limits import MAX_SOURCE_BYTES, MAX_TABLE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import read_csv
 from claimtrail.package.records import disassemble
 
@@ -114,9 +117,19 @@ def source_record(options: SourceOptions, sid: str, path: str, data: bytes, text
 
 def add_source(root: Path, file: Path, options: SourceOptions) -> Added:
     """Copy ``file`` into root/sources/, append its row to sources.csv, regenerate the descriptor."""
-    if not file.is_file():
-        raise CurationError(f"{file}: no such file")
-    data = file.read_bytes()
+    if options.published is not None:
+        try:  # refused up front: validate would reject the package written with it
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", options.published):
+                raise ValueError
+            date.fromisoformat(options.published)
+        except ValueError:
+            raise CurationError(
+                f"--published {options.published!r}: not a day that exists, as YYYY-MM-DD"
+            ) from None
+    try:
+        data = read_regular(file, MAX_SOURCE_BYTES)  # not a FIFO, a device or a 3 GB file
+    except UnsafeFile as e:
+        raise CurationError(f"{file}: {'no such file' if e.missing else e.reason}") from None
     text, notes = _check_text(data, file)
     name = options.name or file.name
     if not NAME_PATTERN.fullmatch(name):
@@ -156,7 +169,11 @@ def add_source(root: Path, file: Path, options: SourceOptions) -> Added:
     target = root / relative
     copied = True
     if target.is_symlink() or target.exists():
-        if target.is_symlink() or not target.is_file() or target.read_bytes() != data:
+        if (
+            target.is_symlink()
+            or not target.is_file()
+            or read_regular(target, MAX_SOURCE_BYTES, root) != data
+        ):
             raise CurationError(
                 f"{target} exists and is a different file; it is not overwritten. "
                 "Pass --name to store the new text under another name"
@@ -165,7 +182,9 @@ def add_source(root: Path, file: Path, options: SourceOptions) -> Added:
     record = source_record(options, sid, relative, data, text)
     row = disassemble(build_layout(), {"source": [record]})["sources"][0]
     csv_path = root / "sources.csv"
-    old_csv = csv_path.read_bytes().decode("utf-8")  # not read_text: it would turn CRLF into LF
+    old_csv = read_regular(csv_path, MAX_TABLE_BYTES, root).decode(
+        "utf-8"
+    )  # not read_text: it would turn CRLF into LF
     new_csv = append_row(old_csv, header, row)
     (root / "sources").mkdir(exist_ok=True)
     if copied:

@@ -24,7 +24,9 @@ from pathlib import Path
 from claimtrail.contract.descriptor import DESCRIPTOR, DescriptorError, regenerate
 from claimtrail.contract.layout import build_layout
 from claimtrail.curation.tables import CurationError, read_table, replace_rows, sha256
-from claimtrail.files.atomic import write_bytes_atomic
+from claimtrail.files.atomic import check_target, write_bytes_atomic
+from claimtrail.files.limits import MAX_DESCRIPTOR_BYTES, MAX_SOURCE_BYTES, MAX_TABLE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.locate import find_all, near_miss
 from claimtrail.package.paths import safe_source_path
 
@@ -62,7 +64,11 @@ def _sources(
         if path is None:
             plan.unresolved.append(f"{where}: {sid}: {why}")
             continue
-        data = path.read_bytes()
+        try:
+            data = read_regular(path, MAX_SOURCE_BYTES, plan.root)
+        except UnsafeFile as e:
+            plan.unresolved.append(f"{where}: {sid}: {row.get('path')}: {e.reason}")
+            continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -187,7 +193,9 @@ def _descriptor(plan: FixPlan) -> None:
                 f"then run 'claimtrail descriptor {plan.root}'"
             )
             return
-    current = current_path.read_bytes().decode("utf-8", errors="replace")  # as on disk, CRLF and all
+    current = read_regular(current_path, MAX_DESCRIPTOR_BYTES, plan.root).decode(
+        "utf-8", errors="replace"
+    )  # as on disk, CRLF and all
     if current != fresh:
         plan.changes[DESCRIPTOR] = (current, fresh)
         plan.repairs.append(f"{DESCRIPTOR}: regenerated (hashes, sizes and schemas of the resources)")
@@ -210,7 +218,7 @@ def plan_fixes(root: Path, accept_sources: bool = False) -> FixPlan:
     pointer_changes = _pointers(plan, pointers, texts, accepted)
     for table, changes in ((sources, source_changes), (pointers, pointer_changes)):
         if changes:
-            current = (plan.root / table.name).read_bytes().decode("utf-8")
+            current = read_regular(plan.root / table.name, MAX_TABLE_BYTES, plan.root).decode("utf-8")
             plan.changes[table.name] = (current, replace_rows(current, table, changes))
     _descriptor(plan)
     return plan
@@ -257,7 +265,11 @@ def remaining_problems(plan: FixPlan, label: str | None = None) -> list:
 def write(plan: FixPlan) -> list[str]:
     """Apply the changes, tables before the descriptor; refuses if a file changed since planning."""
     for name, (old, _) in plan.changes.items():
-        if (plan.root / name).read_bytes().decode("utf-8") != old:
+        check_target(plan.root / name)  # a link or a read-only file is refused before anything is written
+        if (
+            read_regular(plan.root / name, MAX_TABLE_BYTES, plan.root).decode("utf-8", errors="replace")
+            != old
+        ):
             raise CurationError(f"{plan.root / name} changed while the repairs were planned; run fix again")
     written = []
     for name in sorted(plan.changes, key=lambda n: n == DESCRIPTOR):

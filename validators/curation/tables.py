@@ -13,9 +13,10 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimtrail.contract.descriptor import DESCRIPTOR
 from claimtrail.contract.dialect import csv_options
 from claimtrail.contract.layout import build_layout
+from claimtrail.files.limits import MAX_SOURCE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import CsvTable, read_csv
 from claimtrail.package.folder import NoPackage, PackageFolder, find_package
 from claimtrail.package.paths import safe_source_path
@@ -66,7 +67,10 @@ def read_source_text(root: Path, relative: str) -> tuple[str, bytes]:
     path, why = safe_source_path(root, relative)
     if path is None:
         raise CurationError(why or f"{relative}: cannot be opened")
-    data = path.read_bytes()
+    try:
+        data = read_regular(path, MAX_SOURCE_BYTES, root)
+    except UnsafeFile as e:
+        raise CurationError(f"{relative}: {e.reason}") from None
     try:
         return data.decode("utf-8"), data
     except UnicodeDecodeError as e:

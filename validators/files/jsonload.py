@@ -6,7 +6,8 @@ import json
 import re
 from typing import Any
 
-MAX_DEPTH = 64
+from claimtrail.files.limits import MAX_JSON_DEPTH as MAX_DEPTH
+from claimtrail.files.limits import MAX_JSON_NUMBER_DIGITS
 
 
 class StrictJSONError(ValueError):
@@ -49,6 +50,22 @@ def _depth(text: str) -> int:
         elif ch in "]}":
             depth -= 1
     return deepest
+
+
+def _int(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_JSON_NUMBER_DIGITS:
+        raise StrictJSONError(
+            f"a number of {len(literal)} digits is longer than the limit of {MAX_JSON_NUMBER_DIGITS}"
+        )
+    return int(literal)
+
+
+def _float(literal: str) -> float:
+    if len(literal) > MAX_JSON_NUMBER_DIGITS:
+        raise StrictJSONError(
+            f"a number of {len(literal)} characters is longer than the limit of {MAX_JSON_NUMBER_DIGITS}"
+        )
+    return float(literal)
 
 
 def _line_column(text: str, index: int) -> tuple[int, int]:
@@ -101,10 +118,21 @@ def loads(text: str) -> Any:
     if _depth(text) > MAX_DEPTH:
         raise StrictJSONError(f"JSON nested deeper than {MAX_DEPTH} levels", *_find(text, "depth"))
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        return json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constant,
+            parse_int=_int,
+            parse_float=_float,
+        )
     except json.JSONDecodeError as e:
         raise StrictJSONError(e.msg, e.lineno, e.colno) from None
     except StrictJSONError as e:
+        if e.message.startswith("a number of"):
+            at = re.search(rf"[-0-9.eE+]{{{MAX_JSON_NUMBER_DIGITS + 1},}}", text)
+            raise StrictJSONError(
+                e.message, *(_line_column(text, at.start()) if at else (None, None))
+            ) from None
         kind = "duplicate" if e.message.startswith("duplicate key") else "constant"
         raise StrictJSONError(e.message, *_find(text, kind)) from None
     except RecursionError:

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from claimtrail.contract.dialect import csv_options
 from claimtrail.contract.problems import Problem
+from claimtrail.files.limits import MAX_CELL, MAX_COLUMNS, MAX_TABLE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 
-# A cell larger than this is refused: no curated value comes near it, and csv's own limit
-# (128 KiB) would otherwise raise mid-file.
-MAX_CELL = 1 << 20
 csv.field_size_limit(MAX_CELL + 1)
 
 
@@ -82,18 +81,36 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+def package_root(path: Path, name: str) -> Path | None:
+    """The package folder of a file read as ``root / name``: the path without name's parts."""
+    parts = Path(name).parts
+    if (
+        not parts
+        or Path(name).is_absolute()
+        or ".." in parts
+        or tuple(Path(path).parts[-len(parts) :]) != parts
+    ):
+        return None
+    return Path(*Path(path).parts[: -len(parts)]) if len(Path(path).parts) > len(parts) else Path(".")
+
+
 def read_csv(path: Path, name: str) -> CsvTable:
+    """The table at ``path`` (``name`` relative to its package): it must be a regular file inside
+    the package folder, of at most MAX_TABLE_BYTES, with at most MAX_COLUMNS columns."""
     table = CsvTable(name)
     try:
-        data = path.read_bytes()
-    except OSError as e:
+        data = read_regular(path, MAX_TABLE_BYTES, package_root(path, name))
+    except UnsafeFile as e:
         table.readable = False
+        check = "missing-file" if e.missing else "limit-size" if e.too_large else "unsafe-file"
         table.problems.append(
             Problem(
                 name,
-                "missing-file",
-                f"cannot read the file: {e.strerror or e}",
-                fix="restore it: every table of the layout is present; one without rows is its header line alone",
+                check,
+                f"cannot read the file: {e.reason}",
+                fix="restore it: every table of the layout is present; one without rows is its header line alone"
+                if e.missing
+                else "a table must be a regular file inside the package folder, within the documented limits",
             )
         )
         return table
@@ -108,6 +125,19 @@ def read_csv(path: Path, name: str) -> CsvTable:
         for cells in reader:
             start, last = last + 1, reader.line_num
             if not table.header and not table.lines:
+                if len(cells) > MAX_COLUMNS:
+                    table.readable = False
+                    table.problems.append(
+                        Problem(
+                            name,
+                            "limit-columns",
+                            f"the header has {len(cells)} columns, more than the limit of {MAX_COLUMNS}",
+                            line=1,
+                            expected=f"at most {MAX_COLUMNS} columns",
+                            found=str(len(cells)),
+                        )
+                    )
+                    return table
                 table.header = cells
                 seen: set[str] = set()
                 for i, label in enumerate(cells, 1):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from claimtrail.contract.layout import build_layout
 from claimtrail.files.bundled import data_dir
+from claimtrail.files.limits import MAX_SOURCE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import read_csv
 from claimtrail.package.paths import safe_source_path
 from claimtrail.package.records import assemble
@@ -91,7 +93,12 @@ class Dataset:
             path, why = safe_source_path(self.root, source.path)
             if path is None:
                 raise LoadError(f"source {source_id}: {why}")
-            self._texts[source_id] = path.read_text(encoding="utf-8")
+            try:
+                self._texts[source_id] = read_regular(path, MAX_SOURCE_BYTES, self.root).decode("utf-8")
+            except UnsafeFile as e:
+                raise LoadError(f"source {source_id}: {source.path}: {e.reason}") from None
+            except UnicodeDecodeError as e:
+                raise LoadError(f"source {source_id}: {source.path}: not UTF-8 ({e.reason})") from None
         return self._texts[source_id]
 
     def text(self, pointer) -> str:

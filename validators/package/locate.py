@@ -13,6 +13,8 @@ import difflib
 import unicodedata
 from dataclasses import dataclass, field
 
+from claimtrail.files.limits import MAX_FUZZY_QUOTE, MAX_FUZZY_WORK
+
 CONTEXT = 20  # characters of prefix and suffix shown around a match
 
 # Characters that look alike on screen, folded to one representative each.
@@ -145,20 +147,34 @@ def _closest(text: str, quote: str, threshold: float = 0.75) -> NearMiss | None:
     """A fuzzy match, for a quote with a typo or a word too many; None below threshold."""
     if len(quote) < 4 or not text:
         return None
+    if len(quote) > MAX_FUZZY_QUOTE or len(quote) * len(text) > MAX_FUZZY_WORK:
+        return None  # difflib is quadratic: a 10,000-character quote would take half a minute
     matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
     best: tuple[float, int, int] | None = None
     # Anchor on the longest common pieces, then score the window of the quote's length there.
+    window = difflib.SequenceMatcher(None, "", quote, autojunk=False)  # the quote's index, built once
+
+    def score(s: int, e: int) -> float:
+        window.set_seq1(text[s:e])
+        return window.ratio()
+
+    # The window aligned on each of the longest common pieces; then, around the best of them,
+    # windows a few characters earlier or later, shorter or longer.
+    aligned = []
     for block in sorted(matcher.get_matching_blocks(), key=lambda b: -b.size)[:8]:
-        if block.size == 0:
-            continue
-        start = max(0, block.a - block.b)
+        if block.size:
+            s = min(max(0, block.a - block.b), len(text) - 1)
+            e = min(len(text), s + len(quote))
+            aligned.append((score(s, e), s, e))
+    if aligned:
+        best = max(aligned, key=lambda t: (t[0], -t[1]))
+        start = best[1]
         for s in range(max(0, start - 3), min(len(text), start + 4)):
-            for e in {min(len(text), s + len(quote) + d) for d in (-1, 0, 1)}:
-                if e <= s:
-                    continue
-                ratio = difflib.SequenceMatcher(None, text[s:e], quote, autojunk=False).ratio()
-                if best is None or ratio > best[0]:
-                    best = (ratio, s, e)
+            for e in sorted({min(len(text), s + len(quote) + d) for d in (-1, 0, 1)}):
+                if e > s and (s, e) != best[1:]:
+                    window.set_seq1(text[s:e])
+                    if window.quick_ratio() > best[0] and (ratio := window.ratio()) > best[0]:
+                        best = (ratio, s, e)
     if best is None:
         return None
     ratio, s, e = _snap_to_words(text, quote, best[1], best[2])

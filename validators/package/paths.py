@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from claimtrail.files.safe_open import UnsafeFile, regular_file
+
 # Source texts live in this folder of a package; a source path names a file inside it.
 SOURCES_FOLDER = "sources"
 
@@ -13,7 +15,8 @@ def safe_source_path(root: Path, relative: str) -> tuple[Path | None, str | None
     """The file a source path names, or why it may not be opened.
 
     A source must be a regular file inside the package's sources/ folder: no absolute path,
-    no '..', and no symbolic link leading out of it.
+    no '..', no symbolic link leading out of it, and no FIFO, device, socket or directory
+    (refused by type, before anything opens it).
     """
     if not isinstance(relative, str) or not relative:
         return None, "the path is empty"
@@ -36,6 +39,9 @@ def safe_source_path(root: Path, relative: str) -> tuple[Path | None, str | None
     resolved = target.resolve()
     if folder not in resolved.parents:
         return None, f"the path {relative!r} leads out of {SOURCES_FOLDER}/ (through a symbolic link)"
-    if not resolved.is_file():
-        return None, f"the file {relative!r} does not exist"
-    return resolved, None
+    try:
+        return regular_file(resolved, folder), None
+    except UnsafeFile as e:
+        if e.missing:
+            return None, f"the file {relative!r} does not exist"
+        return None, f"the file {relative!r} cannot be read: {e.reason}"

@@ -25,6 +25,8 @@ from claimtrail.contract.descriptor import DESCRIPTOR
 from claimtrail.contract.layout import build_layout
 from claimtrail.contract.schemas import RECORD_TYPES, SchemaSet, load_schemas
 from claimtrail.files.jsonload import StrictJSONError, loads
+from claimtrail.files.limits import MAX_DESCRIPTOR_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import read_csv
 from claimtrail.package.records import assemble
 
@@ -133,12 +135,19 @@ def _schemas_for(folder: Path) -> SchemaSet:
 
 def _read_folder(folder: Path, label: str) -> Side:
     try:
-        descriptor = loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DiffError(f"{label}: no {DESCRIPTOR}; expected a release zip or a package folder") from None
+        descriptor = loads(read_regular(folder / DESCRIPTOR, MAX_DESCRIPTOR_BYTES, folder).decode("utf-8"))
+    except UnsafeFile as e:
+        if e.missing:
+            raise DiffError(f"{label}: no {DESCRIPTOR}; expected a release zip or a package folder") from None
+        raise DiffError(f"{label}/{DESCRIPTOR}: {e.reason}") from None
     except (StrictJSONError, UnicodeDecodeError) as e:
         raise DiffError(f"{label}: {DESCRIPTOR} is not valid JSON: {e}") from None
-    listed = {r.get("name") for r in descriptor.get("resources", []) if isinstance(r, dict)}
+    if not isinstance(descriptor, dict):
+        raise DiffError(f"{label}: {DESCRIPTOR} is not a JSON object")
+    resources = descriptor.get("resources")
+    listed = (
+        {r.get("name") for r in resources if isinstance(r, dict)} if isinstance(resources, list) else set()
+    )
     try:
         layout = build_layout.__wrapped__(_schemas_for(folder))
     except (KeyError, ValueError) as e:
@@ -444,9 +453,7 @@ def _verdict(diff: Diff) -> str:
         return line + f" (versions {diff.old.version} -> {diff.new.version} are not both MAJOR.MINOR.PATCH)"
     enough = diff.bump_enough
     line += f"; declared: {declared} ({diff.old.version} -> {diff.new.version})"
-    return line + (
-        "" if enough else f": not enough, the next version should be {diff.next_version()}"
-    )
+    return line + ("" if enough else f": not enough, the next version should be {diff.next_version()}")
 
 
 def render_text(diff: Diff) -> str:

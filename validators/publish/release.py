@@ -46,6 +46,12 @@ from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Report
 from claimtrail.contract.schemas import LAYOUT_FILE, load_schemas
 from claimtrail.files.atomic import commit, write_atomic, write_bytes_atomic
+from claimtrail.files.limits import (
+    MAX_DESCRIPTOR_BYTES,
+    MAX_SOURCE_BYTES,
+    MAX_TABLE_BYTES,
+)
+from claimtrail.files.safe_open import read_regular
 from claimtrail.package.arrow import ArrowMissing
 from claimtrail.package.csvio import CsvTable, read_csv
 from claimtrail.package.records import assemble
@@ -183,16 +189,16 @@ def _records_json(layout: Layout, tables, metadata: dict[str, Any]) -> tuple[byt
 def release_members(package: Path, work: Path) -> dict[str, bytes]:
     """Every member of the data zip but SHA256SUMS, by name. ``work`` is a scratch folder."""
     layout = build_layout()
-    descriptor = json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))
+    descriptor = json.loads(read_regular(package / DESCRIPTOR, MAX_DESCRIPTOR_BYTES, package).decode("utf-8"))
     members: dict[str, bytes] = {DESCRIPTOR: dumps(build_descriptor(package, descriptor, layout)).encode()}
     tables = {}
     for spec in layout.tables:
-        data = (package / spec.path).read_bytes()
+        data = read_regular(package / spec.path, MAX_TABLE_BYTES, package)
         members[spec.path] = data
         members[f"spreadsheet/{spec.path}"] = spreadsheet_csv(data.decode("utf-8")).encode("utf-8")
         tables[spec.name] = read_csv(package / spec.path, spec.path)
     for row in tables[layout.root["source"].name].rows:
-        members[row["path"]] = (package / row["path"]).read_bytes()
+        members[row["path"]] = read_regular(package / row["path"], MAX_SOURCE_BYTES, package)
     schemas = load_schemas()
     for name, text in bundled_files(schemas).items():  # each self-contained, as users point at it
         members[f"schema/{name}"] = text.encode("utf-8")
@@ -308,14 +314,22 @@ def build_python_dist(project: Path, out: Path, timestamp: int) -> list[Path]:
     Build from a clean checkout: the sdist takes whatever files the folder holds."""
     with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
-        done = subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", tmp, str(project)],
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
         )
-        if done.returncode != 0:
-            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+        try:
+            output, _ = child.communicate()
+        except BaseException:
+            # Interrupted: the build must stop writing into tmp before tmp is removed.
+            child.kill()
+            child.wait()
+            raise
+        if child.returncode != 0:
+            tail = "\n".join(output.strip().splitlines()[-15:])
             raise ReleaseError(f"building the wheel and sdist failed:\n{tail}")
         built = []
         for item in sorted(Path(tmp).iterdir()):

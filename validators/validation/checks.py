@@ -17,6 +17,8 @@ from typing import Any
 
 from claimtrail.contract.layout import Layout
 from claimtrail.contract.problems import Problem
+from claimtrail.files.limits import MAX_NEAR_MISSES, MAX_SOURCE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import CsvTable
 from claimtrail.package.locate import near_miss
 from claimtrail.package.paths import safe_source_path
@@ -52,7 +54,11 @@ def check_sources(pkg: Package) -> Iterator[Problem]:
             check = "source-missing" if why and why.endswith("does not exist") else "source-path"
             yield pkg.problem(src.origin_of(("path",)), check, f"source {rec.get('id')}: {why}")
             continue
-        data = path.read_bytes()
+        try:
+            data = read_regular(path, MAX_SOURCE_BYTES, pkg.root)
+        except UnsafeFile as e:
+            yield pkg.problem(src.origin_of(("path",)), "source-path", f"source {rec.get('id')}: {e.reason}")
+            continue
         sha = hashlib.sha256(data).hexdigest()
         if rec.get("sha256") != sha:
             yield pkg.problem(
@@ -110,6 +116,7 @@ def _near_misses(text: str, quote: str) -> str | None:
 
 
 def check_pointers(pkg: Package) -> Iterator[Problem]:
+    searches = 0  # near-miss searches made: each may take a second, so they are bounded
     for ptr in pkg.records.get("pointer", []):
         p = ptr.record
         text = pkg.texts.get(p.get("source"))
@@ -128,7 +135,10 @@ def check_pointers(pkg: Package) -> Iterator[Problem]:
             continue
         actual = text[start:end]
         if actual != quote:
-            hint = _where(text, quote) or _near_misses(text, quote)
+            hint = _where(text, quote)
+            if hint is None and searches < MAX_NEAR_MISSES:
+                searches += 1
+                hint = _near_misses(text, quote)
             yield pkg.problem(
                 ptr.origin_of(("quote",)),
                 "pointer-quote",
@@ -353,6 +363,10 @@ def check_tombstones(pkg: Package) -> Iterator[Problem]:
                 (item.record["id"], record_type) for item in items if isinstance(item.record.get("id"), str)
             )
     retired = {t.record.get("id") for t in pkg.records.get("tombstone", [])}
+    merges: dict[str, str] = {}
+    for t in pkg.records.get("tombstone", []):
+        if isinstance(t.record.get("id"), str) and isinstance(t.record.get("merged_into"), str):
+            merges.setdefault(t.record["id"], t.record["merged_into"])
     for item in pkg.records.get("tombstone", []):
         t = item.record
         rid, target, status = t.get("id"), t.get("merged_into"), t.get("status")
@@ -379,10 +393,12 @@ def check_tombstones(pkg: Package) -> Iterator[Problem]:
             )
         elif isinstance(target, str):
             if target in retired:
+                loop = next((c for c in parent_cycles(merges) if rid in c), None)
                 yield pkg.problem(
                     item.origin_of(("merged_into",)),
                     "tombstone-target",
-                    f"tombstone {rid}: merged_into {target} is itself retired; point at the live record it went to",
+                    f"tombstone {rid}: merged_into {target} is itself retired; point at the live record it went to"
+                    + (f" (the merges loop: {' -> '.join(loop + loop[:1])})" if loop else ""),
                 )
             elif target not in live:
                 yield pkg.problem(
@@ -401,6 +417,85 @@ def check_tombstones(pkg: Package) -> Iterator[Problem]:
                 )
 
 
+def parent_cycles(parents: dict[str, str]) -> list[list[str]]:
+    """Every cycle of an id -> parent map, each as its ids in chain order, once."""
+    state: dict[str, int] = {}  # 1 while on the current walk, 2 once finished
+    cycles = []
+    for start in parents:
+        chain, at = [], start
+        while at in parents and at not in state:
+            state[at] = 1
+            chain.append(at)
+            at = parents[at]
+        if state.get(at) == 1:
+            cycles.append(chain[chain.index(at) :])
+        for rid in chain:
+            state[rid] = 2
+    return cycles
+
+
+def check_graphs(pkg: Package) -> Iterator[Problem]:
+    """Parent chains end, and no record relates to itself: an event is not its own parent
+    (nor its parent's ancestor), not related to itself; a claim is not a variant of itself
+    nor passed on via its own claimant."""
+    events = pkg.records.get("event", [])
+    first: dict[str, Assembled] = {}
+    for item in events:
+        rid = item.record.get("id")
+        if isinstance(rid, str):
+            first.setdefault(rid, item)
+    parents = {
+        rid: item.record["parent"]
+        for rid, item in first.items()
+        if isinstance(item.record.get("parent"), str)
+    }
+    order = {id(item): n for n, item in enumerate(events)}
+    for cycle in parent_cycles(parents):
+        at = min(range(len(cycle)), key=lambda k: order[id(first[cycle[k]])])
+        cycle = cycle[at:] + cycle[:at]
+        item = first[cycle[0]]
+        if len(cycle) == 1:
+            message = f"event {cycle[0]} is its own parent"
+        else:
+            message = f"event {cycle[0]}: its parent chain {' -> '.join(cycle + cycle[:1])} is a cycle"
+        yield pkg.problem(
+            item.origin_of(("parent",)),
+            "graph-cycle",
+            message,
+            found=" -> ".join(cycle + cycle[:1]),
+            fix="an event's parent is the operation it is part of; break the cycle",
+        )
+    for item in events:
+        rid = item.record.get("id")
+        for i, rel in enumerate(item.record.get("relations") or []):
+            if isinstance(rid, str) and rel.get("other_event") == rid:
+                yield pkg.problem(
+                    item.origin_of(("relations", i, "other_event")),
+                    "graph-self",
+                    f"event {rid} is {rel.get('relation')} itself",
+                    found=rid,
+                )
+    for item in pkg.records.get("claim", []):
+        c = item.record
+        rid, claimant = c.get("id"), c.get("claimant")
+        if isinstance(rid, str) and c.get("variant_of") == rid:
+            yield pkg.problem(
+                item.origin_of(("variant_of",)),
+                "graph-self",
+                f"claim {rid} is a variant of itself",
+                found=rid,
+            )
+        for i, a in enumerate(c.get("attributions") or []):
+            if isinstance(claimant, str) and a.get("via") == claimant:
+                yield pkg.problem(
+                    item.origin_of(("attributions", i, "via")),
+                    "graph-self",
+                    f"claim {rid} is reported via its own claimant {claimant}",
+                    found=claimant,
+                    fix="via names an intermediary between the claimant and the outlet; leave it empty when there is none",
+                )
+
+
 CHECKS = (
     check_sources,
     check_pointers,
@@ -411,4 +506,5 @@ CHECKS = (
     check_record_pointers,
     check_order,
     check_tombstones,
+    check_graphs,
 )

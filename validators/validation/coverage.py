@@ -21,6 +21,8 @@ from typing import Any
 
 from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Problem
+from claimtrail.files.limits import MAX_SOURCE_BYTES, MAX_TABLE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import read_csv
 from claimtrail.package.paths import safe_source_path
 
@@ -64,6 +66,11 @@ class Sentence:
     end: int
     text: str
     status: str = "unaccounted"  # covered | uncoded | unaccounted
+
+
+class CoverageError(Exception):
+    """A source or table cannot be measured (missing, not a regular file, not UTF-8, not CSV):
+    names the file; validation reports the precise problem."""
 
 
 @dataclass
@@ -145,17 +152,15 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-class CoverageError(Exception):
-    """The tables coverage reads cannot be read; validation reports the precise problem."""
-
-
 def _column_values(root: Path, path: str, columns: list[str]):
     import polars as pl
 
     try:
-        return pl.read_csv(
-            root / path, columns=columns, infer_schema=False, quote_char='"', raise_if_empty=False
-        )
+        # Read through the safe opener first: a FIFO or device must not block polars.
+        data = read_regular(root / path, MAX_TABLE_BYTES, root)
+        return pl.read_csv(data, columns=columns, infer_schema=False, quote_char='"', raise_if_empty=False)
+    except UnsafeFile as refused:
+        raise CoverageError(f"{path}: {refused.reason}") from None
     except Exception as e:  # polars raises its own errors for a malformed file
         raise CoverageError(
             f"{path}: cannot be read ({type(e).__name__}); run 'claimtrail validate'"
@@ -221,13 +226,18 @@ def measure(root: Path, count_chars: bool = True) -> list[SourceCoverage]:
     spans = content_spans(root, layout)
     results = []
     for row, boiler in _sources(root, layout):
-        file, _why = safe_source_path(root, row.get("path"))
+        # A source that cannot be read is not skipped: the package is not complete then.
+        file, why = safe_source_path(root, row.get("path"))
         if file is None:
-            continue
+            raise CoverageError(f"source {row.get('id')}: {why}")
         try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # validation reports it
+            text = read_regular(file, MAX_SOURCE_BYTES, root).decode("utf-8")
+        except UnsafeFile as refused:
+            raise CoverageError(f"source {row.get('id')}: {row.get('path')}: {refused.reason}") from None
+        except UnicodeDecodeError as bad:
+            raise CoverageError(
+                f"source {row.get('id')}: {row.get('path')}: not UTF-8 ({bad.reason} at byte {bad.start})"
+            ) from None
         cov = SourceCoverage(row.get("id", ""), row.get("path", ""))
         pointers = spans.get(cov.source, [])
         coded = _merged([(s, e) for s, e, deliberate in pointers if not deliberate])

@@ -15,6 +15,7 @@ Validation only reads: nothing under the package folder is written.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,11 @@ from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Problem, Report
 from claimtrail.files.jsonload import StrictJSONError, line_of, loads
+from claimtrail.files.limits import MAX_DESCRIPTOR_BYTES, MAX_RESOURCES
+from claimtrail.files.safe_open import UnsafeFile, read_regular, regular_file
 from claimtrail.package.csvio import CsvTable, decode, read_csv
 from claimtrail.package.records import assemble
-from claimtrail.validation import checks
+from claimtrail.validation import checks, descriptor_safety
 from claimtrail.validation.coverage import coverage_problems
 from claimtrail.validation.frictionless_problems import translate
 from claimtrail.validation.reading_rules import CsvFrames, check_reading_rules
@@ -45,6 +48,11 @@ def validate_package(root: Path, engine: str = "fast", progress=None, label: str
     if not root.is_dir():
         raise UnreadablePackage(f"{root}: not a directory (expected a folder holding {DESCRIPTOR})")
     if not (root / DESCRIPTOR).is_file():
+        if os.path.lexists(root / DESCRIPTOR):  # a FIFO, a device, a directory: never opened
+            try:
+                regular_file(root / DESCRIPTOR)
+            except UnsafeFile as e:
+                raise UnreadablePackage(f"{root / DESCRIPTOR}: {e.reason}") from None
         raise UnreadablePackage(f"{root}: no {DESCRIPTOR} in this folder")
     report = Report(label or str(root))
     layout = build_layout()
@@ -64,7 +72,7 @@ def validate_package(root: Path, engine: str = "fast", progress=None, label: str
     for table in tables.values():
         for p in table.problems:
             report.add(p)
-    _check_tables(root, descriptor, tables, report)
+    _check_tables(root, descriptor, tables, report, layout)
     report.steps.append("tables")
     records = assemble(layout, {name: t for name, t in tables.items() if t.readable})
     report.counts = {t: len(v) for t, v in records.items()}
@@ -103,7 +111,13 @@ def _listed(descriptor: dict[str, Any], name: str) -> bool:
 def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, Any] | None:
     """The parsed descriptor, or None when nothing further can be checked."""
     name = DESCRIPTOR
-    text, problems = decode((root / name).read_bytes(), name)
+    try:
+        data = read_regular(root / name, MAX_DESCRIPTOR_BYTES, root)
+    except UnsafeFile as e:
+        check = "limit-size" if e.too_large else "unsafe-file"
+        report.add(Problem(name, check, f"cannot read the descriptor: {e.reason}"))
+        return None
+    text, problems = decode(data, name)
     if text is None:
         for p in problems:
             report.add(Problem(name, "descriptor-json", p.message, line=p.line, column=p.column))
@@ -124,7 +138,60 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
         return line_of(text, key, value) or 1
 
     regenerate = f"run 'claimtrail descriptor {report.package}'"
-    for error in Package.metadata_validate(descriptor):
+    resources = descriptor.get("resources")
+    if isinstance(resources, list) and len(resources) > MAX_RESOURCES:
+        report.add(
+            Problem(
+                name,
+                "limit-resources",
+                f"the descriptor lists {len(resources)} resources, more than the limit of {MAX_RESOURCES}",
+                line=1,
+                field="resources",
+                expected=f"at most {MAX_RESOURCES}",
+                found=str(len(resources)),
+            )
+        )
+        return None
+    refused = descriptor_safety.package_urls(descriptor)
+    tables = {t.name for t in layout.tables}
+    for i, res in enumerate(resources if isinstance(resources, list) else []):
+        if isinstance(res, dict):
+            found = descriptor_safety.resource_urls(res, i) + descriptor_safety.declarations(res, i)
+            path = res.get("path")
+            why = (
+                descriptor_safety.unsafe_file(root, path)
+                if isinstance(path, str) and _inside(root, path)
+                else None
+            )
+            if why is not None and res.get("name") in tables:
+                res["_unsafe"] = True  # the table step reports it, naming the table
+            elif why is not None:
+                message = f"resource {res.get('name')!r}: {path}: {why}"
+                found.append(("unsafe-file", f"resources[{i}].path", path, message, None))
+            if found:
+                res["_unsafe"] = True
+            refused += found
+    for kind, fld, value, message, fix in refused:
+        key = fld.rsplit(".", 1)[-1]
+        # The names descriptor_safety gives its findings, written out for the report's docs.
+        check = next(c for c in ("descriptor-url", "descriptor-declaration", "unsafe-file") if c == kind)
+        report.add(
+            Problem(
+                name,
+                check,
+                message,
+                line=(line_of(text, key, value) or 1) if isinstance(value, (str, int, float)) else 1,
+                field=fld,
+                found=str(value) if not isinstance(value, (dict, list)) else None,
+                fix=fix,
+            )
+        )
+    # frictionless sees the standard profile only: it would fetch any other.
+    checked = {k: v for k, v in descriptor.items() if k not in ("$schema", "profile")}
+    checked["$schema"] = PACKAGE_PROFILE
+    if isinstance(resources, list):
+        checked["resources"] = [r for r in resources if not (isinstance(r, dict) and r.get("_unsafe"))]
+    for error in Package.metadata_validate(checked):
         if "is not safe" not in error.note:  # an unsafe path is reported below, with its line
             report.add(Problem(name, "descriptor-profile", f"not a valid Data Package: {error.note}", line=1))
     if descriptor.get("$schema") != PACKAGE_PROFILE:
@@ -140,7 +207,6 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
                 fix=regenerate if "resources" in descriptor else None,
             )
         )
-    resources = descriptor.get("resources")
     if not isinstance(resources, list):
         return None
     seen: set[str] = set()
@@ -288,16 +354,45 @@ def _inline_oversized(resource: dict[str, Any], table: CsvTable | None) -> dict[
     return inline
 
 
+def _unread(resource: dict[str, Any], tables: dict[str, CsvTable]) -> bool:
+    """Whether frictionless must not open the resource's file: refused by the descriptor step
+    (a URL, a FIFO, a device), or a table csvio could not read (over a limit, not UTF-8 ...),
+    whose frictionless errors would not be reported anyway."""
+    table = tables.get(str(resource.get("name")))
+    return bool(resource.get("_unsafe")) or (table is not None and not table.readable)
+
+
+def _stand_in(resource: dict[str, Any], layout: Layout, tables: dict[str, CsvTable]) -> dict[str, Any] | None:
+    """What frictionless reads instead of a table resource whose file it may not open: the
+    cells csvio read, under the derived table schema, when the file itself was fine (the
+    descriptor named a URL or a declaration that is refused, reported already); else the
+    header alone, so that lookups into it fail quietly. Nothing is opened or fetched. None
+    for any other resource."""
+    spec = next((t for t in layout.tables if t.name == resource.get("name")), None)
+    if spec is None:
+        return None
+    schema = table_schema(spec)
+    labels = [f["name"] for f in schema["fields"]]
+    table = tables.get(spec.name)
+    rows = []
+    if table is not None and table.readable and table.header == labels:
+        rows = [[row.get(h, "") for h in labels] for row in table.rows]
+    return {"name": spec.name, "type": "table", "data": [labels] + rows, "schema": schema}
+
+
 def _check_tables(
-    root: Path, descriptor: dict[str, Any], tables: dict[str, CsvTable], report: Report
+    root: Path, descriptor: dict[str, Any], tables: dict[str, CsvTable], report: Report, layout: Layout
 ) -> None:
     from frictionless import Package
 
-    clean = {k: v for k, v in descriptor.items()}
+    clean = {k: v for k, v in descriptor.items() if k not in ("$schema", "profile")}
+    clean["$schema"] = PACKAGE_PROFILE  # frictionless would fetch any other
     clean["resources"] = [
-        _inline_oversized(r, tables.get(r.get("name")))
+        _stand_in(r, layout, tables)
+        if _unread(r, tables)
+        else _inline_oversized(r, tables.get(r.get("name")))
         for r in descriptor["resources"]
-        if isinstance(r, dict) and not r.get("_unsafe")
+        if isinstance(r, dict) and (not _unread(r, tables) or _stand_in(r, layout, tables))
     ]
     for r in clean["resources"]:
         r.pop("_unsafe", None)

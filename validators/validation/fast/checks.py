@@ -22,7 +22,7 @@ from claimtrail.package.records import Assembled
 from claimtrail.validation.fast.tables import Fallback, FastTable
 
 # Checks that look at every record of some kinds, run on the subsets gathered while reading.
-PER_RECORD = ("check_dates", "check_casualties", "check_record_pointers", "check_boilerplate")
+PER_RECORD = ("check_dates", "check_casualties", "check_record_pointers", "check_boilerplate", "check_graphs")
 # Checks run on their own subsets: sources (all of them), pointers, ord, ids, tombstones.
 SPECIAL = ("check_sources", "check_pointers", "check_order", "check_ids", "check_tombstones")
 
@@ -97,6 +97,31 @@ def date_rows(df: pl.DataFrame, spec: Table) -> pl.Expr | None:
         cond = cond | (~empty(cols["basis"]) & (b != "unknown") & pointer_empty)
         found = cond if found is None else found | cond
     return found
+
+
+def graph_rows(df: pl.DataFrame, spec: Table, claimants: pl.Series | None) -> pl.Series | None:
+    """Rows check_graphs may report on: every event on a parent cycle (found from the whole
+    id -> parent column), a relation or variant of the record itself, a claim's attribution
+    via an actor who is some claim's claimant (checked against its own claimant on assembly)."""
+    from claimtrail.validation.checks import parent_cycles
+
+    def same(a: str, b: str) -> pl.Series:
+        return df.select((pl.col(a) == pl.col(b)).fill_null(False).alias("g")).to_series()
+
+    if spec.name == "events":
+        linked = df.select("id", "parent").filter(~empty("id") & ~empty("parent"))
+        parents: dict[str, str] = {}
+        for rid, parent in linked.iter_rows():
+            parents.setdefault(rid, parent)
+        on_cycle = sorted({rid for c in parent_cycles(parents) for rid in c})
+        return df.get_column("id").is_in(pl.Series(on_cycle, dtype=pl.String).implode()).fill_null(False)
+    if spec.name == "event_relations":
+        return same("event", "other_event")
+    if spec.name == "claims":
+        return same("id", "variant_of")
+    if spec.name == "claim_attributions" and claimants is not None:
+        return df.get_column("via").is_in(claimants.implode()).fill_null(False)
+    return None
 
 
 def casualty_rows(df: pl.DataFrame) -> pl.Expr:

@@ -27,6 +27,7 @@ os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 import polars as pl
 
+from claimtrail.contract.descriptor import PATTERN_END
 from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.problems import Problem
 from claimtrail.validation.fast.tables import Fallback, FastTable, read_table
@@ -108,10 +109,16 @@ def file_errors(resource: dict[str, Any], sha256: str, size: int) -> list:
     return out
 
 
-def text_file_digest(path: Path) -> tuple[str, int]:
+def text_file_digest(path: Path, root: Path) -> tuple[str, int]:
     import hashlib
 
-    data = path.read_bytes()
+    from claimtrail.files.limits import MAX_SOURCE_BYTES
+    from claimtrail.files.safe_open import UnsafeFile, read_regular
+
+    try:
+        data = read_regular(path, MAX_SOURCE_BYTES, root)
+    except UnsafeFile as e:
+        raise Fallback(f"{path.name}: {e}") from e
     return hashlib.sha256(data).hexdigest(), len(data)
 
 
@@ -173,13 +180,16 @@ def pattern_fails(df: pl.DataFrame, name: str, pattern: str) -> pl.Series:
     meaning differs. Python's re decides for the other distinct values.
     """
     anchored = f"^{pattern}$"
+    # Where polars decides (no line break in the cell) the end lookahead means '$'; polars'
+    # engine has no lookaround.
+    polars_anchored = f"^{pattern.removesuffix(PATTERN_END)}$"
     col = pl.col(name)
     present = ~_missing(name)
     simple = ~col.str.contains(r"[\n\r\x1c-\x1f]")
     if _PY_ONLY_CLASSES.search(pattern):
         simple = simple & (col.str.len_bytes() == col.str.len_chars())
     try:
-        fast_ok = col.str.contains(anchored)
+        fast_ok = col.str.contains(polars_anchored)
         df.head(1).select(fast_ok)
     except Exception:  # a pattern polars' engine does not take: Python's re for every value
         simple, fast_ok = pl.lit(False), pl.lit(True)

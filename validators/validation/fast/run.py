@@ -84,6 +84,7 @@ class FastRun:
         self.counts: dict[str, int] = {}
         self.released: set[str] = set()
         self.candidates: dict[str, set[str]] = {}  # record type -> ids the record schema may reject
+        self.claimants: pl.Series | None = None  # claimants of claims.csv, for check_graphs' selector
 
     def run(self) -> None:
         waiting = []
@@ -213,6 +214,9 @@ class FastRun:
             bad = bad | df.select(dates.fill_null(False).alias("d")).to_series()
         if spec.name == "event_casualties":
             bad = bad | df.select(fc.casualty_rows(df).alias("c")).to_series()
+        graph = fc.graph_rows(df, spec, self.claimants)
+        if graph is not None:
+            bad = bad | graph
         for c in spec.columns:
             if c.kind == "pointer" and not self.overlap.is_empty():
                 bad = bad | df.get_column(c.name).is_in(self.overlap.implode()).fill_null(False)
@@ -224,6 +228,8 @@ class FastRun:
         self.root_tables[g.record_type] = spec
         ids = self.lookups[spec.name]
         g.root_ids = ids.filter(ids.is_not_null() & (ids != ""))
+        if spec.name == "claims":
+            self.claimants = df.get_column("claimant").drop_nulls().unique()
         bad = self.bad_rows(df, spec, self.flags.get(spec.name), self.fk_bad.get(spec.name, {}))
         dups = self.pk_dup.get(spec.name)
         if g.record_type == "pointer":
@@ -346,7 +352,7 @@ class FastRun:
         tables = {t.name for t in self.layout.tables}
         for r in self.resources:
             if r.get("name") not in tables:  # check_resources let only plain text files through
-                sha, size = text_file_digest(self.root / r["path"])
+                sha, size = text_file_digest(self.root / r["path"], self.root)
                 for error in file_errors(r, sha, size):
                     self.add(r["path"], None, error, None)
 

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import polars as pl
 
-from claimtrail.package.csvio import MAX_CELL
+from claimtrail.files.limits import MAX_CELL, MAX_COLUMNS, MAX_TABLE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, regular_file
+from claimtrail.package.csvio import package_root
 
 CHUNK = 1 << 23
 
@@ -47,8 +49,12 @@ def scan_file(path: Path, name: str) -> FileScan:
     size = breaks = commas = quotes = 0
     last = b""
     try:
+        # A FIFO, a device or a link out of the package is the reference engine's to report.
+        path = regular_file(path, package_root(path, name))
+        if path.stat().st_size > MAX_TABLE_BYTES:
+            raise Fallback(f"{name}: larger than the limit")
         f = open(path, "rb")
-    except OSError as e:
+    except (OSError, UnsafeFile) as e:
         raise Fallback(f"{name}: {e}") from e
     with f:
         first = True
@@ -99,10 +105,28 @@ def _quoted_fields(path: Path, name: str) -> int:
 _BREAKS = r"\r\n|\r|\n"
 
 
+def _header_cells(path: Path) -> int:
+    """An upper bound of the header's cells: its delimiters up to the first line break (or
+    MAX_COLUMNS of them, whichever comes first), read in small chunks."""
+    commas = 0
+    with open(path, "rb") as f:
+        while commas <= MAX_COLUMNS:
+            chunk = f.read(1 << 16)
+            if not chunk:
+                break
+            line, brk, _ = chunk.partition(b"\n")
+            commas += line.count(b",")
+            if brk:
+                break
+    return commas + 1
+
+
 def read_table(path: Path, name: str, labels: list[str]) -> tuple[pl.DataFrame, FileScan, pl.Series | None]:
     """The table as text cells (null or "" for an empty cell), the file's scan, and the number
     of line breaks inside the cells before each row (None when there are none)."""
     scan = scan_file(path, name)
+    if _header_cells(path) > MAX_COLUMNS:
+        raise Fallback(f"{name}: more columns than the limit")  # polars would hold them all
     try:
         df = pl.read_csv(
             path,
