@@ -85,7 +85,10 @@ def declarations(resource: dict[str, Any], i: int) -> list[Finding]:
     """Declared encoding, format, mediatype, scheme or compression that the file does not use:
     claimtrail reads every table as UTF-8 CSV and every text as UTF-8, uncompressed, so any
     other declaration would be silently ignored by one reader and honoured by another."""
-    expected = DECLARED.get(str(resource.get("type"))) or DECLARED["table"]
+    # A table resource says so ("type": "table") and has a schema; a source text has neither
+    # (Data Package v2 knows only the type "table").
+    table = resource.get("type") == "table" or "schema" in resource
+    expected = DECLARED["table"] if table else DECLARED["text"]
     out: list[Finding] = []
     for key, want in expected.items():
         value = resource.get(key)
@@ -101,8 +104,12 @@ def declarations(resource: dict[str, Any], i: int) -> list[Finding]:
                 )
             )
     for key in ("compression", "innerpath", "dialect"):
-        # A dialect given as a string is a file or URL to read: resource_urls reports it.
-        if key in resource and not (key == "dialect" and isinstance(resource[key], str)):
+        # A dialect given as a string is a file or URL to read: resource_urls reports it. A
+        # table's dialect object is compared with the one its CSV is written in by the
+        # descriptor step (descriptor-dialect); a text has no dialect.
+        if key == "dialect" and (isinstance(resource.get(key), str) or table):
+            continue
+        if key in resource:
             out.append(
                 (
                     "descriptor-declaration",
