@@ -75,7 +75,7 @@ def release_descriptor(tmp_path_factory) -> bytes:
     assert main(["release", str(DATA), "--no-python-dist", "--out", str(out)]) == 0
     version = descriptor_of(DATA)["version"]
     with zipfile.ZipFile(out / zip_name(version)) as z:
-        return z.read("datapackage.json")
+        return z.read(f"claimtrail-data-{version}/datapackage.json")  # the zip's one top folder
 
 
 # -- the official profiles --------------------------------------------------------------------

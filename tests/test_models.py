@@ -192,6 +192,7 @@ EVENT = {
             "status": "reported",
             "as_reported": "up to a handful of people",
             "pointer": pointer(10),
+            "note": "Judgement: up to a handful read as at most 7.",
         },
         {
             "kind": "any",
@@ -201,14 +202,16 @@ EVENT = {
             "status": "unknown",
             "as_reported": None,
             "pointer": pointer(11),
+            "note": None,
         },
     ],
-    "participants": [{"actor": "act-us-military", "role": "carried_out", "pointer": pointer(12)}],
+    "participants": [{"actor": "act-us-military", "role": "carried_out", "pointer": pointer(12), "note": None}],
     "relations": [
         {"relation": "response_to", "other_event": "evt-drone-attacks", "pointer": pointer(13)},
         {"relation": "related_to", "other_event": "evt-talks", "pointer": None},
     ],
     "pointers": [pointer(14), pointer(15, suffix=" on Sunday")],
+    "note": "Kept apart from evt-drone-attacks: another day.",
 }
 EVENT_MINIMAL = {
     **EVENT,
@@ -220,6 +223,7 @@ EVENT_MINIMAL = {
     "participants": [],
     "relations": [],
     "pointers": [pointer(14)],
+    "note": None,
 }
 
 CLAIM = {

@@ -41,9 +41,9 @@ def _report(package, format: str) -> int:
     announce(package, "none" if format == "json" else "stdout")
     try:
         results = measure(package.path)
-    except CoverageError as e:
-        print(f"claimtrail: coverage: {e}", file=sys.stderr)
-        return EXIT_USAGE
+    except CoverageError as e:  # a source that cannot be read: the package is not complete
+        print(f"claimtrail: coverage: {e}; the coverage cannot be measured (run 'claimtrail validate')", file=sys.stderr)
+        return EXIT_INVALID
     missing = [(c, s) for c in results for s in c.sentences if s.status == "unaccounted"]
     if format == "json":
         print(

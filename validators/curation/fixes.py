@@ -258,6 +258,9 @@ def remaining_problems(plan: FixPlan, label: str | None = None) -> list:
         copy = Path(tmp) / "package"
         shutil.copytree(plan.root, copy, symlinks=True)
         for name, (_, new) in plan.changes.items():
+            # The copy keeps the package's links as links: replace a link, never write through
+            # it (it may lead back into the package being checked).
+            (copy / name).unlink(missing_ok=True)
             (copy / name).write_bytes(new.encode("utf-8"))
         return validate_package(copy, label=label or str(plan.root)).sorted_problems()
 

@@ -94,7 +94,9 @@ def quotations(text: str) -> list[str]:
     return [q for q in out if q]
 
 
-def _problem(tables: Tables, name: str, column: str, line: int, check: str, message: str, **kw) -> Problem:
+def problem(tables: Tables, name: str, column: str, line: int, message: str, *, check: str, **kw) -> Problem:
+    """A problem at a table cell; every caller names its check as a literal (the report's
+    documentation test reads them)."""
     return Problem(
         tables.path(name),
         check,
@@ -133,16 +135,16 @@ def _role_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
         names.select("actor").unique(), on="actor"
     )
     for row in known.join(named, on="_i", how="anti").sort("_i").iter_rows(named=True):
-        yield _problem(
+        yield problem(
             tables,
             "event_participants",
             "note",
             row[LINE],
-            "role-support",
             f"event {row['event']}: the words of pointer {row['pointer']} do not name {row['actor']} "
             f"(as {row['role']}) by any of its names as reported",
             expected="a pointer whose quote names the actor, or a note saying why the role is read from it",
             fix="point at the words that name the actor, or write the judgement in the note",
+            check="role-support",
         )
 
 
@@ -173,32 +175,32 @@ def _casualty_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
     for row in rows.sort(LINE).iter_rows(named=True):
         reported, quote = row["as_reported"], row["quote"]
         if reported and reported not in quote:
-            yield _problem(
+            yield problem(
                 tables,
                 "event_casualties",
                 "as_reported",
                 row[LINE],
-                "casualty-support",
                 f"event {row['event']}: as_reported is not in the words of pointer {row['pointer']}",
                 expected="the casualty statement as worded in the quote",
                 found=reported,
+                check="casualty-support",
             )
             continue
         written = _figures_in(reported or quote)
         for column in ("low", "best", "high"):
             value = row[column]
             if value.isdigit() and int(value) not in written:
-                yield _problem(
+                yield problem(
                     tables,
                     "event_casualties",
                     column,
                     row[LINE],
-                    "casualty-support",
                     f"event {row['event']}: the figure {column} = {value} is not written in "
                     f"{'as_reported' if reported else 'the quote of ' + row['pointer']}",
                     expected="a figure the words give, or a note saying how it was read",
                     found=value,
                     fix="leave the figure empty, or write the judgement in the note",
+                    check="casualty-support",
                 )
 
 
@@ -256,17 +258,17 @@ def _quote_verbatim(tables: Tables, layout: Layout) -> Iterator[Problem]:
             for column in columns:
                 for quoted in quotations(row[column]):
                     if not any(quoted in span for span in spans.get(row[key], ())):
-                        yield _problem(
+                        yield problem(
                             tables,
                             name,
                             column,
                             row[LINE],
-                            "quote-verbatim",
                             f"{spec.record_type} {row[key]}: the quotation “{quoted}” is not in any span "
                             "the record cites",
                             expected="words between quotation marks exactly as one of the record's pointers gives them",
                             found=quoted,
                             fix="quote the words exactly, cite the pointer that holds them, or paraphrase without quotation marks",
+                            check="quote-verbatim",
                         )
 
 
@@ -346,16 +348,16 @@ def _likely_duplicates(tables: Tables, layout: Layout) -> Iterator[Problem]:
             first = seen.setdefault(content, row["id"])
             if first == row["id"] or row["_note"] or notes[first]:
                 continue
-            yield _problem(
+            yield problem(
                 tables,
                 root.name,
                 "id",
                 row[LINE],
-                "likely-duplicate",
                 f"{record_type} {row['id']} is identical to {first} in every field but its id",
                 fix="merge the two (a tombstone keeps the retired id), or say in the note what tells them apart"
                 if EXEMPT in {c.name for c in root.columns}
                 else "merge the two (a tombstone keeps the retired id)",
+                check="likely-duplicate",
             )
 
 
