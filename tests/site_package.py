@@ -20,6 +20,9 @@ SOURCE_FILE = "sources/000_markup.txt"
 HEADLINE = '"><img src=x onerror=alert(1)> headline'
 ACTOR_NAME = '<script>alert("name")</script> "Kirby"'
 SUMMARY = 'Strikes called "necessary" & <i>limited</i> </title></svg><script>alert(2)</script>'
+# Claims and discrepancies cite no span holding "necessary": their prose may not quote it
+# (quote-verbatim), so it carries the markup without the quotation.
+UNQUOTED = "Strikes called necessary & <i>limited</i> </title></svg><script>alert(4)</script>"
 
 
 def pointer(pid: str, quote: str) -> dict:
@@ -63,7 +66,7 @@ def records() -> dict:
             "id": "act-markup",
             "name": ACTOR_NAME,
             "kind": "unidentified",
-            "description": '<p>onclick="alert(3)"</p>',
+            "description": "<p onclick=alert(3)>x</p>",
             "names": [
                 {"name": SCRIPT, "form": "descriptive", "misspelled": True, "note": '"x"', "pointer": script}
             ],
@@ -109,7 +112,7 @@ def records() -> dict:
             "id": "clm-markup",
             "claimant": "act-john-kirby",
             "claimant_as_reported": '<b>"Kirby"</b>',
-            "content": SUMMARY,
+            "content": UNQUOTED,
             "stance": "asserts",
             "said": None,
             "variant_of": None,
@@ -131,7 +134,7 @@ def records() -> dict:
         {
             "id": "dis-markup",
             "aspect": "spelling",
-            "summary": SUMMARY,
+            "summary": UNQUOTED,
             "about_events": [],
             "about_actors": ["act-markup"],
             "about_claims": [],

@@ -273,9 +273,10 @@ def test_the_release_zip_holds_the_site_and_stays_reproducible(tmp_path):
     first = build_release(pkg, tmp_path / "a", python_dist=False)
     second = build_release(pkg, tmp_path / "b", python_dist=False)
     assert first.zip_path.read_bytes() == second.zip_path.read_bytes()
+    top = f"claimtrail-data-{first.version}/"  # the zip's one top-level folder
     with zipfile.ZipFile(first.zip_path) as z:
         names = set(z.namelist())
-        site = {n.removeprefix("site/"): z.read(n) for n in names if n.startswith("site/")}
+        site = {n.removeprefix(top + "site/"): z.read(n) for n in names if n.startswith(top + "site/")}
     ds = claimtrail.load(pkg)
     assert site == dict(site_files(ds, read_descriptor(pkg)))
     assert {"index.html", "sources/src-000.html", "claims/clm-markup.html", "static/site.css"} <= set(site)
