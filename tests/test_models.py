@@ -205,7 +205,9 @@ EVENT = {
             "note": None,
         },
     ],
-    "participants": [{"actor": "act-us-military", "role": "carried_out", "pointer": pointer(12), "note": None}],
+    "participants": [
+        {"actor": "act-us-military", "role": "carried_out", "pointer": pointer(12), "note": None}
+    ],
     "relations": [
         {"relation": "response_to", "other_event": "evt-drone-attacks", "pointer": pointer(13)},
         {"relation": "related_to", "other_event": "evt-talks", "pointer": None},

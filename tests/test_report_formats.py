@@ -25,7 +25,11 @@ DOC = REPO / "docs" / "validation-report.md"
 VALIDATORS = REPO / "validators"
 # Places where a check name is passed on rather than written: frictionless' error types.
 # Helpers that pass on a check name their callers give as a literal (the scan reads the callers).
-PASS_THROUGH = {("frictionless_problems.py", "kind"), ("validate.py", "error.type"), ("reading_rules.py", "check")}
+PASS_THROUGH = {
+    ("frictionless_problems.py", "kind"),
+    ("validate.py", "error.type"),
+    ("reading_rules.py", "check"),
+}
 
 
 def documented_checks() -> set[str]:

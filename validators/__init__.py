@@ -38,8 +38,9 @@ def __getattr__(name: str):
     from importlib import import_module
 
     if name == "__version__":
-        globals()["__version__"] = value = _installed_version()
-        return value
+        version = globals()["__version__"] = _installed_version()
+        return version
+    value: object
     if name == "models":
         value = import_module("claimtrail.contract.models")
     elif name in _PUBLIC:

@@ -35,14 +35,17 @@ def run(args) -> int:
 
 
 def _report(package, format: str) -> int:
-    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, announce
+    from claimtrail.commands import EXIT_INVALID, EXIT_OK, announce
     from claimtrail.validation.coverage import CoverageError, line_col, measure
 
     announce(package, "none" if format == "json" else "stdout")
     try:
         results = measure(package.path)
     except CoverageError as e:  # a source that cannot be read: the package is not complete
-        print(f"claimtrail: coverage: {e}; the coverage cannot be measured (run 'claimtrail validate')", file=sys.stderr)
+        print(
+            f"claimtrail: coverage: {e}; the coverage cannot be measured (run 'claimtrail validate')",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     missing = [(c, s) for c in results for s in c.sentences if s.status == "unaccounted"]
     if format == "json":

@@ -217,6 +217,7 @@ def _child_table(
         ),
     )
     item, file, _, is_pointer = _unwrap(schemas, array["items"], base)
+    kind: Literal["object", "pointer", "value"]
     if is_pointer:
         kind, cols = "pointer", [Column("pointer", (), "pointer", item, False, "pointers", "The pointer.")]
     elif item.get("type") == "object":

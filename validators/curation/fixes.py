@@ -105,9 +105,18 @@ def _sources(
     return texts, changes, accepted
 
 
+@dataclass
+class _Tally:
+    """Pointers into a source whose text changed: still matching, moved, or lost (their ids)."""
+
+    still: int = 0
+    moved: int = 0
+    lost: list[str] = field(default_factory=list)
+
+
 def _pointers(plan: FixPlan, table, texts: dict[str, str], accepted: set[str]) -> dict[int, dict[str, str]]:
     changes: dict[int, dict[str, str]] = {}
-    tally = {sid: {"still": 0, "moved": 0, "lost": []} for sid in accepted}
+    tally: dict[str, _Tally] = {sid: _Tally() for sid in accepted}
     for i, row in enumerate(table.rows):
         pid, sid, line = row.get("id", ""), row.get("source", ""), table.lines[i + 1]
         text = texts.get(sid)
@@ -122,7 +131,7 @@ def _pointers(plan: FixPlan, table, texts: dict[str, str], accepted: set[str]) -
             continue  # an unchecked source, or cells validate reports
         if 0 <= start < end <= len(text) and text[start:end] == quote:
             if sid in tally:
-                tally[sid]["still"] += 1
+                tally[sid].still += 1
             continue
         where = f"pointers.csv:{line}: {pid}"
         hits = find_all(text, quote)
@@ -142,10 +151,10 @@ def _pointers(plan: FixPlan, table, texts: dict[str, str], accepted: set[str]) -
                 + ")"
             )
             if sid in tally:
-                tally[sid]["moved"] += 1
+                tally[sid].moved += 1
             continue
         if sid in tally:
-            tally[sid]["lost"].append(pid)
+            tally[sid].lost.append(pid)
         if not hits:
             near = near_miss(text, quote)
             plan.unresolved.append(
@@ -161,11 +170,11 @@ def _pointers(plan: FixPlan, table, texts: dict[str, str], accepted: set[str]) -
     for sid, t in tally.items():
         plan.warnings.append(
             f"{sid}: its text changed; every pointer into it must be re-checked by a curator, not only the "
-            f"offsets, and so must its boilerplate spans in source_boilerplate.csv: {t['still']} pointers still "
-            f"match, {t['moved']} were moved to where their quote now is"
+            f"offsets, and so must its boilerplate spans in source_boilerplate.csv: {t.still} pointers still "
+            f"match, {t.moved} were moved to where their quote now is"
             + (
-                f", {len(t['lost'])} cannot be placed ({', '.join(t['lost'][:10])}{', ...' if len(t['lost']) > 10 else ''})"
-                if t["lost"]
+                f", {len(t.lost)} cannot be placed ({', '.join(t.lost[:10])}{', ...' if len(t.lost) > 10 else ''})"
+                if t.lost
                 else ""
             )
         )
@@ -226,7 +235,7 @@ def plan_fixes(root: Path, accept_sources: bool = False) -> FixPlan:
 
 def unified_diff(plan: FixPlan, shown_root: str) -> str:
     """The changes as a unified diff with a/ and b/ paths under shown_root (for git apply)."""
-    out = []
+    out: list[str] = []
     prefix = shown_root.rstrip("/") + "/" if shown_root not in ("", ".") else ""
     for name, (old, new) in plan.changes.items():
         out.extend(

@@ -94,4 +94,7 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> Path:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    return write_atomic(path, lambda f: f.write(data))
+    def write(f: BinaryIO) -> None:
+        f.write(data)
+
+    return write_atomic(path, write)

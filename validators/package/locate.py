@@ -119,7 +119,8 @@ def _fold_char(ch: str) -> str:
 
 def _fold(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each folded character, the offset it came from."""
-    out, origin = [], []
+    out: list[str] = []
+    origin: list[int] = []
     for i, ch in enumerate(text):
         folded = _fold_char(ch)
         if folded == " " and out and out[-1] == " ":

@@ -153,7 +153,7 @@ class _Builder:
             pointer = self.pointers[value]
             origins = {(): origin, **{sub: where for sub, where in pointer.origins.items() if sub}}
             return Assembled(dict(pointer.record), origins)
-        return Assembled(value, {(): origin})  # type: ignore[arg-type]
+        return Assembled(value, {(): origin})
 
 
 def assemble(layout: Layout, tables: dict[str, CsvTable]) -> dict[str, list[Assembled]]:

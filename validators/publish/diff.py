@@ -484,9 +484,9 @@ def render_text(diff: Diff) -> str:
                 else (f"merged into {t.get('merged_into')}" if t.get("status") == "merged" else "withdrawn")
             )
             out.append(f"    - {r['id']} ({how})")
-        for c in ch.changed:
-            out.append(f"    ~ {c['id']}")
-            for f in c["fields"]:
+        for changed in ch.changed:
+            out.append(f"    ~ {changed['id']}")
+            for f in changed["fields"]:
                 if f.change == "changed":
                     out.append(f"        {f.path}: {_short(f.old)} -> {_short(f.new)}")
                 elif f.change == "added":
@@ -590,11 +590,11 @@ def render_changelog(diff: Diff) -> str:
             else:
                 why = f" (withdrawn: {t.get('reason')})"
             sections["Removed"].append(_item(f"- {record_type} `{r['id']}`{why}"))
-        for c in ch.changed:
+        for changed in ch.changed:
             # An item added to a record (a new name of an actor) is an addition, a value changed
             # in place a correction, an item dropped a removal: each under its own heading.
             parts: dict[str, list[str]] = {"added": [], "changed": [], "removed": []}
-            for f in c["fields"]:
+            for f in changed["fields"]:
                 if _part(f.path) not in parts[f.change]:
                     parts[f.change].append(_part(f.path))
             for change, section, verb in (
@@ -604,7 +604,7 @@ def render_changelog(diff: Diff) -> str:
             ):
                 if parts[change]:
                     where = ", ".join(sorted(parts[change], key=lambda p: (p.split(" ")[0], len(p), p)))
-                    sections[section].append(f"- {record_type} `{c['id']}`: {where}{verb}.")
+                    sections[section].append(f"- {record_type} `{changed['id']}`: {where}{verb}.")
     out = [f"## [{diff.next_version() or 'X.Y.Z'}] - YYYY-MM-DD", ""]
     for title, lines in sections.items():
         if lines:

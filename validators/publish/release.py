@@ -390,6 +390,7 @@ def build_release(package: Path, out: Path, python_dist: bool = True, project: P
     seconds["zip"] = time.perf_counter() - t
     if python_dist:
         t = time.perf_counter()
+        assert project is not None  # checked above, before anything was built
         result.files += build_python_dist(project, out, timestamp)
         seconds["python-dist"] = time.perf_counter() - t
     # Written last: its presence says the release in this folder is complete.

@@ -23,10 +23,15 @@ def _mode(executable: bool, directory: bool = False) -> int:
     return 0o755 if executable or directory else 0o644
 
 
+def _read(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes | None:
+    f = archive.extractfile(member) if member.isfile() else None
+    return f.read() if f is not None else None
+
+
 def normalize_sdist(path: Path, timestamp: int) -> None:
     """Rewrite a .tar.gz: sorted members, fixed mtime, root-less ownership, fixed modes, gzip mtime 0."""
     with tarfile.open(path, "r:gz") as src:
-        members = [(m, src.extractfile(m).read() if m.isfile() else None) for m in src.getmembers()]
+        members = [(m, _read(src, m)) for m in src.getmembers()]
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as out:
         for member, data in sorted(members, key=lambda m: m[0].name):

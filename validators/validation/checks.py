@@ -100,12 +100,12 @@ def check_sources(pkg: Package) -> Iterator[Problem]:
             continue
         pkg.texts[rec["id"]] = text
         for i, span in enumerate(rec.get("boilerplate") or []):
-            s, e = span.get("start"), span.get("end")
-            if isinstance(s, int) and isinstance(e, int) and not 0 <= s < e <= len(text):
+            s, end = span.get("start"), span.get("end")
+            if isinstance(s, int) and isinstance(end, int) and not 0 <= s < end <= len(text):
                 yield pkg.problem(
                     src.origin_of(("boilerplate", i, "start")),
                     "boilerplate-range",
-                    f"source {rec['id']}: boilerplate span {s}-{e} is outside 0-{len(text)} or empty",
+                    f"source {rec['id']}: boilerplate span {s}-{end} is outside 0-{len(text)} or empty",
                 )
 
 
@@ -170,7 +170,8 @@ def check_pointers(pkg: Package) -> Iterator[Problem]:
 def _where(text: str, quote: str) -> str | None:
     if not quote:
         return None
-    hits, at = [], text.find(quote)
+    hits: list[str] = []
+    at = text.find(quote)
     while at != -1 and len(hits) < 5:
         hits.append(f"{at}-{at + len(quote)}")
         at = text.find(quote, at + 1)
@@ -211,7 +212,7 @@ def check_boilerplate(pkg: Package) -> Iterator[Problem]:
         s, e = p.get("start"), p.get("end")
         if p.get("id") in reported or not isinstance(s, int) or not isinstance(e, int):
             continue
-        for bs, be, kind in spans.get(p.get("source"), ()):
+        for bs, be, kind in spans.get(str(p.get("source")), ()):
             if s < be and bs < e:
                 reported.add(p["id"])
                 yield pkg.problem(

@@ -58,6 +58,10 @@ def translate(
 ) -> Problem | None:
     """The problem to report for one frictionless error, or None when it only repeats another."""
     kind = getattr(error, "type", "error")
+    # Each branch words its own problem; these are what most of them fill in.
+    expected: str | None
+    fix: str | None
+    found: str | None
     row = getattr(error, "row_number", None)
     column = getattr(error, "field_number", None)
     field = getattr(error, "field_name", None) or None
@@ -170,7 +174,8 @@ def translate(
         )
     if kind == "type-error":
         spec = _field_schema(schema, field)
-        expected = _EXPECTED_TYPE.get(spec.get("type"), spec.get("type"))
+        kind_name = str(spec.get("type"))
+        expected = _EXPECTED_TYPE.get(kind_name, kind_name)
         return Problem(
             path,
             kind,

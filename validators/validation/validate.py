@@ -225,7 +225,7 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
                     fix=regenerate,
                 )
             )
-        seen.add(rname)
+        seen.add(str(rname))
         path = res.get("path")
         if not isinstance(path, str) or not _inside(root, path):
             report.add(
@@ -390,7 +390,7 @@ def _check_tables(
     clean["resources"] = [
         _stand_in(r, layout, tables)
         if _unread(r, tables)
-        else _inline_oversized(r, tables.get(r.get("name")))
+        else _inline_oversized(r, tables.get(str(r.get("name"))))
         for r in descriptor["resources"]
         if isinstance(r, dict) and (not _unread(r, tables) or _stand_in(r, layout, tables))
     ]
