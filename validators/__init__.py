@@ -11,7 +11,7 @@ from __future__ import annotations
 
 def _installed_version() -> str:
     # One place holds the version: pyproject.toml. The installed metadata carries it (an
-    # editable install must be reinstalled after a bump; tests/test_version.py says so).
+    # editable install must be reinstalled after a bump; tests/unit/test_version.py says so).
     from importlib.metadata import PackageNotFoundError, version
 
     try:

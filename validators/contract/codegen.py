@@ -4,7 +4,7 @@
     python -m claimtrail.contract.codegen --check    # exit 1 when models.py is not what it would be
 
 Mapping, chosen so that a JSON value is valid under a model if and only if it is valid under
-the record's JSON Schema (schemas.record_validator; tests/test_models.py checks it):
+the record's JSON Schema (schemas.record_validator; tests/unit/test_models.py checks it):
 
 - an object is a class deriving from model_base.Record (frozen, extra fields forbidden);
   every property must be required, so every field is required (``T`` or ``T | None``);

@@ -1,7 +1,7 @@
 """The data dictionary: every table and column of the package, in Markdown, from the schemas.
 
 It is generated, never edited: docs/data-dictionary.md is its output (``claimtrail dictionary
---out docs/data-dictionary.md``; tests/test_docs.py fails when it is stale) and every release
+--out docs/data-dictionary.md``; tests/unit/test_docs.py fails when it is stale) and every release
 carries a copy. Types and constraints are the ones of the Table Schemas (descriptor.py), so
 the dictionary says exactly what ``claimtrail validate`` enforces on the CSV files.
 """

@@ -7,7 +7,7 @@ class inherits which mixin.
 
 The models are built so that a JSON value (what ``json.loads`` returns) is valid under a
 record's model if and only if it is valid under its JSON Schema with the validator of
-schemas.record_validator; tests/test_models.py checks this.
+schemas.record_validator; tests/unit/test_models.py checks this.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The figures the README states about the data, generated from the data.
 
-README.md holds them in a cog block (``cog -r README.md`` regenerates it, tests/test_docs.py
+README.md holds them in a cog block (``cog -r README.md`` regenerates it, tests/unit/test_docs.py
 runs ``cog --check``), so that a curator who adds records regenerates the sentence instead of
 editing prose, and a stale figure fails CI.
 """

@@ -37,7 +37,7 @@ from claimtrail.contract.models import (
 )
 from claimtrail.contract.schemas import RECORD_TYPES, SchemaSet, load_schemas, record_validator
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = REPO / "schema"
 MODELS_PY = REPO / "validators" / "contract" / "models.py"
 SCHEMAS = load_schemas(SCHEMA_DIR)

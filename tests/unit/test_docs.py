@@ -8,7 +8,7 @@ from claimtrail.cli import main
 from claimtrail.contract.dictionary import render_dictionary
 from claimtrail.contract.layout import build_layout
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DICTIONARY = REPO / "docs" / "data-dictionary.md"
 
 

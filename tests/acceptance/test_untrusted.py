@@ -36,7 +36,7 @@ from claimtrail.cli import main
 from claimtrail.contract.problems import Report
 from claimtrail.validation.validate import validate_package
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]  # the tests folder, which holds bounded_run.py
 CPU_SECONDS = 5.0
 PEAK_MIB = 512
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SOURCE = Path(__file__).resolve().parents[1] / "validators"
+SOURCE = Path(__file__).resolve().parents[2] / "validators"
 
 # Bottom to top. A module may import its own part and the parts before it, never one after.
 LAYERS = ("files", "contract", "package", "validation", "curation", "publish", "commands", "cli")

@@ -23,7 +23,7 @@ from claimtrail.validation.fast.run import run_fast
 from claimtrail.validation.progress import Progress
 from claimtrail.validation.validate import validate_package
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _generator():
