@@ -65,6 +65,7 @@ class FastRun:
         self.leaves = fr.LeafValidators(self.schemas)
         self.facades: dict[str, FastTable] = {}  # what translate() and checks read of each table
         self.lookups: dict[str, pl.Series] = {}  # root table -> its ids, for foreign keys
+        self.sorted_ids: dict[str, pl.Series] = {}  # the same, sorted once, for binary searches
         self.offsets: dict[str, pl.Series | None] = {}  # table -> line breaks inside cells before each row
         self.root_tables: dict[str, Any] = {}  # record type -> its root table, once read
         self.flags: dict[str, pl.Series] = {}
@@ -134,13 +135,13 @@ class FastRun:
         self.offsets[spec.name] = table.offsets
         if spec.prop is None:
             self.lookups[spec.name] = lookup_ids(table)
-        tc = TableChecks(table, resource["schema"])
+        tc = TableChecks(table, resource["schema"], self.sorted_ids)
         errs = tc.run(self.lookups)
         self.flags[spec.name], self.fk_bad[spec.name], self.pk_dup[spec.name] = tc.flags, tc.fk_bad, tc.pk_dup
         if tc.deferred:
             self.pending.append((spec, tc, resource))
         # frictionless stops at LIMIT_ERRORS, before its file checks.
-        for error in errs[:LIMIT_ERRORS] if len(errs) >= LIMIT_ERRORS else errs + file_errs:
+        for error in errs if tc.total >= LIMIT_ERRORS else errs + file_errs:
             self.add(spec.path, table, error, resource["schema"])
         for item in list(self.pending):
             pspec, ptc, presource = item
