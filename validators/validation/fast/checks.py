@@ -162,7 +162,7 @@ def in_item_order(df: pl.DataFrame, parent: str) -> bool:
     return bool(df.select((o.first() == 1) & steps.slice(1).all()).item())
 
 
-def pointer_rows(df: pl.DataFrame, texts: dict[str, str], chunk: int = 250_000) -> list[int]:
+def pointer_rows(df: pl.DataFrame, texts: dict[str, str], chunk: int = 100_000) -> list[int]:
     """Rows check_pointers reports on: span out of range, quote, prefix or suffix not in the text.
 
     Ranges are compared in polars; the spans are sliced in Python (offsets count code points,
@@ -235,7 +235,9 @@ def boilerplate_spans(sources: list[Assembled]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"source": pl.String, "bs": pl.Int64, "be": pl.Int64}, orient="row")
 
 
-def overlapping_pointers(pointers: FastTable, spans: pl.DataFrame, repeated_ids: bool) -> pl.Series:
+def overlapping_pointers(
+    pointers: FastTable, spans: pl.DataFrame, repeated_ids: bool, chunk: int = 200_000
+) -> pl.Series:
     """Ids of pointers (as embedded: first row of each id) that overlap a boilerplate span."""
     if spans.is_empty():
         return pl.Series("id", [], dtype=pl.String)
@@ -251,8 +253,14 @@ def overlapping_pointers(pointers: FastTable, spans: pl.DataFrame, repeated_ids:
     ).filter(pl.col("id").is_not_null() & (pl.col("id") != ""))
     if repeated_ids:
         df = df.unique("id", keep="first", maintain_order=True)
-    hits = df.join(spans, on="source").filter((pl.col("s") < pl.col("be")) & (pl.col("bs") < pl.col("e")))
-    return hits["id"].unique()
+    hits = [
+        # A chunk of pointers at a time: each pointer meets every span of its source.
+        df.slice(at, chunk)
+        .join(spans, on="source")
+        .filter((pl.col("s") < pl.col("be")) & (pl.col("bs") < pl.col("e")))["id"]
+        for at in range(0, df.height, chunk)
+    ]
+    return pl.concat(hits).unique() if hits else pl.Series("id", [], dtype=pl.String)
 
 
 def package(root, layout, tables, records, texts=None) -> Any:

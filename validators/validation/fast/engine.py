@@ -7,23 +7,18 @@ frictionless error objects turned into problems by the same code as the referenc
 so that both say the same thing at the same line. Record schemas are in fast_records.py, the
 package's own checks in fast_checks.py; fast_run.py runs the three, table by table.
 
-Anything the engine was not written for (a dialect, a field type or constraint it does not
-know, a file whose structure it cannot prove it reads as Python's csv does) raises Fallback,
+Anything the engine was not written for (a dialect other than the writer's, a field type or
+constraint it does not know, a file whose structure it cannot prove it reads as Python's csv
+does) raises Fallback,
 and the reference engine validates the package instead.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-# polars' allocator (jemalloc) keeps freed pages for a while; this engine lets each table go
-# before reading the next, so give them back at once (it only takes effect when this module
-# is the first to load polars).
-os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 import polars as pl
 

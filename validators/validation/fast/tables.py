@@ -1,12 +1,14 @@
 """Reading the package's CSV tables with polars, and proving the read matches Python's csv.
 
 The fast engine reads each table with polars (all cells as text). Before trusting the read it
-checks, from one pass over the file's bytes, that polars and the reference reader (csvio:
-Python's csv module) must see the same cells: the same number of line breaks, of delimiters
-and of double quotes as the cells read account for, every quoted field well formed, no blank
-row, and the header equal to the table schema's field names. Anything else (a BOM, bytes that
-are not UTF-8, a ragged row, a stray quote, a label problem) raises Fallback: the package is
-then validated by the reference engine, which reports such files precisely.
+checks, from one pass over the file's bytes (made in a second thread while polars reads),
+that polars and the reference reader (csvio: Python's csv module) must see the same cells:
+every double quote in a well-formed quoted field, one delimiter fewer than columns and one
+line break per row outside quoted fields, polars' row count agreeing, no blank row, and the
+header equal to the table schema's field names. LF and CRLF line ends are both read so.
+Anything else (a BOM, bytes that are not UTF-8, a ragged row, a stray quote, a label problem)
+raises Fallback: the package is then validated by the reference engine, which reports such
+files precisely.
 
 A FastTable stands in for csvio.CsvTable where the shared code reads one (physical line of a
 row, its cells, column numbers), computing what it is asked for from the DataFrame.
