@@ -1,18 +1,30 @@
-"""Time `claimtrail validate` against `frictionless validate` on generated packages.
+"""Time `claimtrail validate` against `frictionless validate` and the floor on generated packages.
 
-    python benchmarks/run.py                          # 10k, 100k and 1M claims, 3 runs each
+    python benchmarks/run.py                           # 10k, 100k, 1M and 2M claims
     python benchmarks/run.py --sizes 10000 100000 --repeat 5
-    python benchmarks/run.py --frictionless-repeat 1  # one frictionless run per size (minutes at 1M)
+    python benchmarks/run.py --docs                    # rewrite the docs from results.json only
 
 Each package is generated once (benchmarks/generate.py, seed 1) into --work. Each command runs
-as a child process; its wall time and peak resident memory (wait4's rusage of that child) are
-recorded, and the median run is reported. The table, the start-up times and a description of
-the machine are written into benchmarks/README.md between the results markers.
+as a child process; its wall time, CPU time and peak resident memory (wait4's rusage of that
+child) are recorded, and the median run is reported. At each size the run also times the
+floor (benchmarks/floor.py: polars reads every table, no check), the steps of one validation
+(benchmarks/steps.py), and, at the sizes of --invalid-sizes, a copy of the package with one
+error per ten claims of three kinds (benchmarks/invalid.py).
+
+`frictionless validate` takes about ten minutes at a million claims: it runs at the sizes of
+--frictionless-sizes only, and a figure recorded in benchmarks/results.json for the same
+generated package (same descriptor bytes, so the same tables and texts) is reused, and said
+to be, unless --frictionless-again is given.
+
+Everything measured goes to benchmarks/results.json; benchmarks/README.md (between the results
+markers) and the figures of the top README.md (between the figures markers) are rendered from
+that file alone, and tests/test_benchmarks.py checks that they still are.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -27,32 +39,53 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
+RESULTS = HERE / "results.json"
+TOP_README = HERE.parent / "README.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+FIGURES_START, FIGURES_END = "<!-- figures:start -->", "<!-- figures:end -->"
+HEADLINE = 1_000_000  # the size the top README quotes
 
 
-def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS MiB, exit code) of one run of a command."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+def measure(cmd: list[str]) -> dict:
+    """Wall seconds, CPU seconds, peak RSS MiB, exit code and stdout of one run of a command
+    (output to temporary files, so that wait4 reaps the child and reads its own rusage)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if code not in (0, 1):
+            raise SystemExit(
+                f"{' '.join(cmd)} failed ({code}):\n{err.read().decode(errors='replace')[-2000:]}"
+            )
+        return {
+            "wall": wall,
+            "cpu": usage.ru_utime + usage.ru_stime,
+            "rss": usage.ru_maxrss / 1024,
+            "exit": code,
+            "load": round(load, 2),
+            "stdout": out.read().decode(errors="replace"),
+        }
 
 
-def median_run(cmd: list[str], repeat: int, cwd: Path | None = None) -> dict:
-    runs = [measure(cmd, cwd) for _ in range(repeat)]
-    walls = [r[0] for r in runs]
-    chosen = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+def median_run(cmd: list[str], repeat: int) -> dict:
+    runs = [measure(cmd) for _ in range(repeat)]
+    chosen = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
     return {
-        "wall": statistics.median(walls),
-        "rss": chosen[1],
-        "exit": chosen[2],
-        "runs": walls,
-        "rss_max": max(r[1] for r in runs),
+        "wall": statistics.median(r["wall"] for r in runs),
+        "cpu": chosen["cpu"],
+        "rss": chosen["rss"],
+        "exit": chosen["exit"],
+        "runs": [round(r["wall"], 3) for r in runs],
+        "rss_max": max(r["rss"] for r in runs),
+        "load": [r["load"] for r in runs],
+        "stdout": chosen["stdout"],
     }
 
 
@@ -70,6 +103,11 @@ def package(work: Path, claims: int) -> tuple[Path, int]:
             json.dumps({"total_rows": manifest["total_rows"], "rows": manifest["rows"]}), encoding="utf-8"
         )
     return out, json.loads(marker.read_text(encoding="utf-8"))["total_rows"]
+
+
+def fingerprint(root: Path) -> str:
+    """The descriptor's sha256: it holds the hash of every table and text of the package."""
+    return hashlib.sha256((root / "datapackage.json").read_bytes()).hexdigest()
 
 
 def frictionless_command() -> list[str]:
@@ -97,12 +135,13 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",
         **versions,
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
 def startup(repeat: int) -> dict[str, float]:
-    """Seconds to print the help, to load the bundled data, and to validate it."""
+    """Seconds to print the help, to load the bundled data, to check a large descriptor, and to
+    validate the bundled data."""
     python = sys.executable
     out = {
         "claimtrail --help": median_run([python, "-m", "claimtrail", "--help"], repeat)["wall"],
@@ -123,82 +162,363 @@ def startup(repeat: int) -> dict[str, float]:
     return out
 
 
-def render(rows: list[dict], start: dict[str, float], info: dict[str, str], repeat: int, frepeat: int) -> str:
+def descriptor_seconds(root: Path, repeat: int) -> dict:
+    """Step 1 alone (the descriptor check) on a package, in process, imports excluded."""
+    code = (
+        "import sys, time; from pathlib import Path;"
+        "from claimtrail.contract.layout import build_layout;"
+        "from claimtrail.contract.problems import Report;"
+        "from claimtrail.validation.validate import _check_descriptor;"
+        "import frictionless;"
+        "root = Path(sys.argv[1]); t = time.perf_counter();"
+        "d = _check_descriptor(root, build_layout(), Report(str(root)));"
+        "print(time.perf_counter() - t, len(d['resources']))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(repeat)
+    ]
+    return {"seconds": statistics.median(float(r[0]) for r in runs), "resources": int(runs[0][1])}
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def _step_group(step: str) -> str:
+    """Steps as the breakdown shows them: a table's Table Schema checks and its record work
+    together, under the table's name."""
+    for prefix in ("tables: ", "records: "):
+        if step.startswith(prefix):
+            return step[len(prefix) :]
+    return step
+
+
+def breakdown(steps: dict[str, float]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for step, seconds in steps.items():
+        out[_step_group(step)] = out.get(_step_group(step), 0.0) + seconds
+    return out
+
+
+def _fl_cell(fl: dict | None) -> tuple[str, str, str]:
+    if not fl:
+        return "not run", "", ""
+    mark = "*" if fl.get("reused") else ""
+    return f"{fl['wall']:.1f} s{mark}", f"{fl['rss']:.0f} MiB", ""
+
+
+def render(results: dict) -> str:
+    info, rows = results["machine"], results["sizes"]
     lines = [
         START,
         "",
         f"Measured {info['date']} on {info['cpus']} CPUs ({info['cpu']}), {info['system']}, Python {info['python']}; "
         f"claimtrail {info['claimtrail']}, polars {info['polars']}, jsonschema-rs {info['jsonschema-rs']}, "
         f"frictionless {info['frictionless']}, jsonschema {info['jsonschema']}, pydantic {info['pydantic']}.",
-        f"Median of {repeat} runs for claimtrail, of {frepeat} for frictionless; peak RSS of the median run.",
+        f"Median of {results['repeat']} runs for claimtrail and the floor, of {results['frictionless_repeat']} for "
+        "frictionless; peak RSS and CPU time of the median run. The machine was shared: the load average "
+        "(1 minute) at the start of the runs is given, and wall times are noisier the higher it is.",
         "",
-        "| claims | rows (all tables) | claimtrail validate | peak RSS | frictionless validate | peak RSS | speed-up |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| claims | rows (all tables) | floor (polars, no checks) | claimtrail validate | CPU | peak RSS "
+        "| frictionless validate | peak RSS | speed-up | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    reused = False
     for r in rows:
-        ct, fl = r["claimtrail"], r["frictionless"]
+        ct, fl, floor = r["claimtrail"], r.get("frictionless"), r["floor"]
+        fl_wall, fl_rss, _ = _fl_cell(fl)
+        reused |= bool(fl and fl.get("reused"))
+        speed = f"{fl['wall'] / ct['wall']:.1f}x" if fl else ""
         lines.append(
-            f"| {r['claims']:,} | {r['rows']:,} | {ct['wall']:.2f} s | {ct['rss']:.0f} MiB | "
-            f"{fl['wall']:.1f} s | {fl['rss']:.0f} MiB | {fl['wall'] / ct['wall']:.1f}x |"
+            f"| {r['claims']:,} | {r['rows']:,} | {floor['wall']:.2f} s, {floor['rss']:.0f} MiB | "
+            f"{ct['wall']:.2f} s | {ct['cpu']:.1f} s | {ct['rss']:.0f} MiB | {fl_wall} | {fl_rss} | {speed} | "
+            f"{max(ct['load']):.1f} |"
         )
+    lines.append("")
+    if reused:
+        dates = sorted(
+            {r["frictionless"]["measured"] for r in rows if r.get("frictionless", {}).get("reused")}
+        )
+        lines += [
+            "\\* frictionless' figure recorded for the same generated package (same descriptor, so the same "
+            f"tables and texts) on {', '.join(dates)}, reused: one frictionless run takes minutes at these sizes.",
+            "",
+        ]
     lines += [
-        "",
         "Rows per second (claimtrail): "
         + ", ".join(f"{r['rows'] / r['claimtrail']['wall']:,.0f} at {r['claims']:,} claims" for r in rows)
         + ".",
         "",
     ]
-    lines += ["| start-up | seconds |", "|---|---:|"] + [f"| {k} | {v:.2f} |" for k, v in start.items()]
+    if len(rows) >= 2:
+        a, b = rows[0], rows[-1]
+        slope = (b["claimtrail"]["wall"] - a["claimtrail"]["wall"]) / (b["rows"] - a["rows"])
+        lines += [
+            f"Slope between {a['claims']:,} and {b['claims']:,} claims: {slope * 1e6:.2f} µs per row "
+            f"(floor: {(b['floor']['wall'] - a['floor']['wall']) / (b['rows'] - a['rows']) * 1e6:.2f} µs).",
+            "",
+        ]
+    steps = {r["claims"]: breakdown(r["steps"]) for r in rows if r.get("steps")}
+    if steps:
+        names: list[str] = []
+        for s in steps.values():
+            names += [n for n in s if n not in names]
+        sizes = list(steps)
+        lines += [
+            "Where one validation spends its time (benchmarks/steps.py: one run, in process, seconds per "
+            "step as the engine announces them; a table's row includes its records' checks):",
+            "",
+            "| step | " + " | ".join(f"{c:,} claims" for c in sizes) + " |",
+            "|---|" + "---:|" * len(sizes),
+        ]
+        for n in names:
+            lines.append(f"| {n} | " + " | ".join(f"{steps[c].get(n, 0.0):.2f}" for c in sizes) + " |")
+        lines.append("")
+    if results.get("invalid"):
+        lines += [
+            "Invalid packages (benchmarks/invalid.py: one claim in ten with a dangling claimant, one in ten "
+            "with a stance outside the enum, as many pointers shifted by one code point):",
+            "",
+            "| claims | errors seeded | claimtrail validate | CPU | peak RSS | problems reported | load |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in results["invalid"]:
+            lines.append(
+                f"| {r['claims']:,} | {sum(r['errors'].values()):,} | {r['wall']:.2f} s | {r['cpu']:.1f} s | "
+                f"{r['rss']:.0f} MiB | {r['problems']:,} | {max(r['load']):.1f} |"
+            )
+        lines.append("")
+    if results.get("descriptor"):
+        d = results["descriptor"]
+        lines += [
+            f"Descriptor check alone (step 1, in process, imports excluded) of the {d['claims']:,}-claim "
+            f"package's {d['resources']:,} resources: {d['seconds']:.2f} s.",
+            "",
+        ]
+    lines += targets(results)
+    lines += ["| start-up | seconds |", "|---|---:|"] + [
+        f"| {k} | {v:.2f} |" for k, v in results["startup"].items()
+    ]
     lines += ["", END]
     return "\n".join(lines)
 
 
-def write_readme(block: str) -> None:
-    text = README.read_text(encoding="utf-8") if README.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-    if START not in text:
-        text += f"\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1] if END in rest else ""
-    README.write_text(head + block + tail, encoding="utf-8")
+def targets(results: dict) -> list[str]:
+    """Issue 11's targets against what this run measured."""
+    rows = {r["claims"]: r for r in results["sizes"]}
+    out = ["| target (issue 11) | measured | met |", "|---|---:|---|"]
+
+    def row(label: str, value: float | None, fmt: str, ok) -> None:
+        if value is None:
+            out.append(f"| {label} | not measured | |")
+        else:
+            out.append(f"| {label} | {fmt.format(value)} | {'yes' if ok(value) else 'no'} |")
+
+    for claims, goal in ((1_000_000, 40), (100_000, 25)):
+        r = rows.get(claims)
+        fl = r.get("frictionless") if r else None
+        loads = f", load {max(r['claimtrail']['load']):.1f} and {max(fl['load']):.1f}" if fl else ""
+        row(
+            f"{claims:,} claims: at least {goal}x frictionless (wall time{loads})",
+            fl["wall"] / r["claimtrail"]["wall"] if fl else None,
+            "{:.1f}x",
+            lambda v, goal=goal: v >= goal,
+        )
+        row(
+            f"{claims:,} claims: the same by CPU time",
+            fl["cpu"] / r["claimtrail"]["cpu"] if fl else None,
+            "{:.1f}x",
+            lambda v, goal=goal: v >= goal,
+        )
+    big = rows.get(1_000_000)
+    row(
+        "1,000,000 claims: peak RSS at most 600 MiB",
+        big["claimtrail"]["rss"] if big else None,
+        "{:.0f} MiB",
+        lambda v: v <= 600,
+    )
+    d = results.get("descriptor")
+    row(
+        f"descriptor check of {d['resources']:,} resources under 0.5 s"
+        if d
+        else "descriptor check under 0.5 s",
+        d["seconds"] if d else None,
+        "{:.2f} s",
+        lambda v: v < 0.5,
+    )
+    row(
+        "claimtrail --help under 0.2 s",
+        results["startup"].get("claimtrail --help"),
+        "{:.2f} s",
+        lambda v: v < 0.2,
+    )
+    return out + [""]
+
+
+def headline(results: dict) -> dict | None:
+    return next((r for r in results["sizes"] if r["claims"] == HEADLINE and r.get("frictionless")), None)
+
+
+def render_figures(results: dict) -> str:
+    """The top README's sentence of figures, from the results file alone."""
+    r = headline(results)
+    if r is None:
+        body = "Timings are in [benchmarks/README.md](benchmarks/README.md)."
+    else:
+        ct, fl = r["claimtrail"], r["frictionless"]
+        body = (
+            f"On the synthetic package of {r['claims']:,} claims ({r['rows']:,} rows), `claimtrail validate` took "
+            f"{ct['wall']:.1f} s ({ct['cpu']:.1f} s of CPU) at {ct['rss']:.0f} MiB peak memory, against "
+            f"{fl['wall']:.0f} s ({fl['cpu']:.0f} s of CPU) and {fl['rss']:.0f} MiB for `frictionless validate`: "
+            f"{fl['wall'] / ct['wall']:.1f} times faster by wall time, {fl['cpu'] / ct['cpu']:.1f} times by CPU "
+            f"time, on a shared machine of {results['machine']['cpus']} cores (load average {max(ct['load']):.1f} "
+            f"and {max(fl['load']):.1f} at the start of the runs; measured {results['machine']['date']} by "
+            "`benchmarks/run.py`, see [benchmarks/README.md](benchmarks/README.md) for every size, the floor and "
+            "the steps)."
+        )
+    return f"{FIGURES_START}\n{body}\n{FIGURES_END}"
+
+
+def replace_block(text: str, start: str, end: str, block: str) -> str:
+    if start not in text or end not in text:
+        raise SystemExit(f"the markers {start} ... {end} are missing")
+    head, rest = text.split(start, 1)
+    return head + block + rest.split(end, 1)[1]
+
+
+def write_docs(results: dict) -> None:
+    README.write_text(
+        replace_block(README.read_text(encoding="utf-8"), START, END, render(results)), encoding="utf-8"
+    )
+    TOP_README.write_text(
+        replace_block(
+            TOP_README.read_text(encoding="utf-8"), FIGURES_START, FIGURES_END, render_figures(results)
+        ),
+        encoding="utf-8",
+    )
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+def recorded_frictionless(previous: dict, claims: int, print_: str) -> dict | None:
+    for r in previous.get("sizes", []):
+        if r["claims"] == claims and r.get("fingerprint") == print_ and r.get("frictionless"):
+            fl = dict(r["frictionless"])
+            fl["reused"] = True
+            return fl
+    return None
+
+
+def problems_of(stdout: str) -> int:
+    return len(json.loads(stdout)["problems"]) if stdout.strip() else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], help="claims per package"
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000, 1_000_000, 2_000_000],
+        help="claims per package",
     )
-    parser.add_argument("--repeat", type=int, default=3, help="runs per command (median reported)")
     parser.add_argument(
-        "--frictionless-repeat", type=int, default=None, help="runs of frictionless (default: --repeat)"
+        "--frictionless-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000, 1_000_000],
+        help="sizes at which frictionless runs (default: up to 1M; at 2M it needs about 9 GiB)",
     )
+    parser.add_argument("--invalid-sizes", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (median reported)")
+    parser.add_argument("--frictionless-repeat", type=int, default=1, help="runs of frictionless")
+    parser.add_argument("--frictionless-again", action="store_true", help="never reuse a recorded figure")
     parser.add_argument(
         "--work", type=Path, default=Path("/tmp/claimtrail-bench"), help="where packages are generated"
     )
-    parser.add_argument("--no-readme", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--docs", action="store_true", help="render the docs from results.json, measure nothing"
+    )
+    parser.add_argument("--no-docs", action="store_true", help="write results.json only")
     args = parser.parse_args(argv)
-    frepeat = args.frictionless_repeat or args.repeat
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    if args.docs:
+        write_docs(previous)
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
-    start = startup(max(args.repeat, 5))
-    info = machine()
-    rows = []
+    python = sys.executable
+    results: dict = {
+        "machine": machine(),
+        "repeat": args.repeat,
+        "frictionless_repeat": args.frictionless_repeat,
+        "startup": startup(max(args.repeat, 5)),
+        "sizes": [],
+        "invalid": [],
+    }
     for claims in args.sizes:
         root, total = package(args.work, claims)
-        print(f"{claims} claims ({total} rows): claimtrail ...", file=sys.stderr, flush=True)
-        ct = median_run([sys.executable, "-m", "claimtrail", "validate", str(root)], args.repeat)
-        print(f"  {ct['runs']}; frictionless ...", file=sys.stderr, flush=True)
-        fl = median_run(frictionless_command() + ["validate", str(root / "datapackage.json")], frepeat)
-        print(f"  {fl['runs']}", file=sys.stderr, flush=True)
-        if ct["exit"] != 0 or fl["exit"] != 0:
-            raise SystemExit(
-                f"{root}: a generated package must be valid (claimtrail {ct['exit']}, frictionless {fl['exit']})"
+        print_ = fingerprint(root)
+        print(f"{claims} claims ({total} rows): floor, claimtrail ...", file=sys.stderr, flush=True)
+        floor = median_run([python, str(HERE / "floor.py"), str(root)], args.repeat)
+        ct = median_run([python, "-m", "claimtrail", "validate", str(root)], args.repeat)
+        steps = json.loads(median_run([python, str(HERE / "steps.py"), str(root)], 1)["stdout"])
+        print(f"  floor {floor['runs']}, claimtrail {ct['runs']}", file=sys.stderr, flush=True)
+        fl = None
+        if claims in args.frictionless_sizes:
+            fl = None if args.frictionless_again else recorded_frictionless(previous, claims, print_)
+            if fl is None:
+                print("  frictionless ...", file=sys.stderr, flush=True)
+                fl = median_run(
+                    frictionless_command() + ["validate", str(root / "datapackage.json")],
+                    args.frictionless_repeat,
+                )
+                fl["measured"] = results["machine"]["date"]
+                fl.pop("stdout", None)
+            print(f"  frictionless {fl['runs']}{' (recorded)' if fl.get('reused') else ''}", file=sys.stderr)
+        if ct["exit"] != 0 or (fl and fl["exit"] != 0) or not steps["valid"]:
+            raise SystemExit(f"{root}: a generated package must be valid")
+        for m in (ct, floor):
+            m.pop("stdout", None)
+        results["sizes"].append(
+            {
+                "claims": claims,
+                "rows": total,
+                "fingerprint": print_,
+                "floor": floor,
+                "claimtrail": ct,
+                "frictionless": fl,
+                "steps": steps["steps"],
+            }
+        )
+        if claims == max(args.sizes):
+            results["descriptor"] = {"claims": claims, **descriptor_seconds(root, args.repeat)}
+        if claims in args.invalid_sizes:
+            sys.path.insert(0, str(HERE))
+            from invalid import make_invalid
+
+            bad_root = args.work / f"invalid-{claims}"
+            errors = make_invalid(root, bad_root)
+            print(f"  invalid package {errors} ...", file=sys.stderr, flush=True)
+            bad = median_run([python, "-m", "claimtrail", "validate", "--format", "json", str(bad_root)], 1)
+            if bad["exit"] != 1:
+                raise SystemExit(f"{bad_root}: the invalid package was found valid")
+            results["invalid"].append(
+                {
+                    "claims": claims,
+                    "errors": errors,
+                    "problems": problems_of(bad.pop("stdout")),
+                    **{k: bad[k] for k in ("wall", "cpu", "rss", "load", "runs")},
+                }
             )
-        rows.append({"claims": claims, "rows": total, "claimtrail": ct, "frictionless": fl})
+            shutil.rmtree(bad_root)
         # Written after each size, so that a long run interrupted keeps what it measured.
-        block = render(rows, start, info, args.repeat, frepeat)
-        (args.work / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
-        if not args.no_readme:
-            write_readme(block)
-    print(block)
+        RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        if not args.no_docs:
+            write_docs(results)
+    print(render(results))
     return 0
 
 

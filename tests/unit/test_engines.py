@@ -264,3 +264,136 @@ def test_jsonschema_rs_judges_the_sub_schemas_the_tables_do_not_carry():
     assert leaves.accepts_null(pointer) and not leaves.accepts_null(
         leaf_location(schemas, events, events.column("id"))
     )
+
+
+# -- file forms and error kinds the fast engine reads itself ---------------------------------
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"claimtrail_{name}", REPO / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _same_verdict_without_fallback(root: Path) -> Report:
+    report, fallback = fast_only(root)
+    assert fallback is None
+    reference = validate_package(root, engine="frictionless")
+    assert report.sorted_problems() == reference.sorted_problems()
+    assert report.counts == reference.counts
+    return report
+
+
+def test_crlf_line_ends_are_read_by_the_fast_engine_itself(tmp_path):
+    import shutil
+
+    root = tmp_path / "crlf"
+    shutil.copytree(_seeded_copy(tmp_path), root)
+    for table in build_layout().tables:
+        path = root / table.path
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    write_descriptor(root)
+    report = _same_verdict_without_fallback(root)
+    assert {"foreign-key", "pointer-quote", "record-schema"} <= {p.check for p in report.sorted_problems()}
+
+
+def _seeded_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "seeded"
+    if not root.exists():
+        _generator().generate(root, 80, seed=11, errors=True)
+    return root
+
+
+def test_a_declared_dialect_is_read_by_the_fast_engine_itself(tmp_path):
+    root = _seeded_copy(tmp_path)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["type"] == "table":
+            resource["dialect"] = {
+                "$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
+                "delimiter": ",",
+                "quoteChar": '"',
+                "doubleQuote": True,
+                "header": True,
+                "lineTerminator": "\n",
+            }
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    _same_verdict_without_fallback(root)
+
+
+def test_another_dialect_goes_to_the_reference_engine(tmp_path):
+    root = tmp_path / "semicolons"
+    _generator().generate(root, 40, seed=2)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["dialect"] = {"delimiter": ";"}
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    _, fallback = fast_only(root)
+    assert fallback and "dialect" in fallback
+    assert (
+        validate_package(root).sorted_problems()
+        == validate_package(root, engine="frictionless").sorted_problems()
+    )
+
+
+def test_many_errors_of_the_benchmark_kinds_give_the_same_report(tmp_path):
+    """Dangling foreign keys, shifted pointers and values outside an enum (benchmarks/invalid.py),
+    past frictionless' 1000 errors per table in claims.csv: capped alike, hints alike."""
+    import polars as pl
+
+    valid = tmp_path / "valid"
+    _generator().generate(valid, 600, seed=4)
+    root = tmp_path / "invalid"
+    counts = _load("invalid").make_invalid(valid, root)
+    assert set(counts.values()) == {60}
+    claims = pl.read_csv(root / "claims.csv", infer_schema=False)
+    claims = claims.with_columns(pl.lit("asserted").alias("stance"), pl.format("act-{}x", pl.col("claimant")))
+    claims.write_csv(root / "claims.csv", line_terminator="\n")
+    write_descriptor(root)
+    report = _same_verdict_without_fallback(root)
+    by_check = {}
+    for p in report.sorted_problems():
+        by_check.setdefault((p.path, p.check), []).append(p)
+    assert (
+        len(by_check[("claims.csv", "constraint-error")]) + len(by_check[("claims.csv", "foreign-key")])
+        == 1000
+    )
+    assert (
+        len(by_check[("pointers.csv", "pointer-quote")])
+        + len(by_check.get(("pointers.csv", "pointer-range"), []))
+        >= 60
+    )
+    hints = [p.fix for p in by_check[("claims.csv", "foreign-key")]]
+    assert any("did you mean 'act-" in h for h in hints)
+
+
+def test_hints_look_at_a_bounded_number_of_ids():
+    from claimtrail.validation.hints import NEIGHBOURS, Suggester
+
+    ids = [f"clm-{i:07d}" for i in range(100_000)] + ["clm-john-kirby-said"]
+    suggester = Suggester(ids)
+    assert len(suggester.candidates("clm-0001234x")) <= 4 * NEIGHBOURS
+    assert suggester.hint("clm-0001234x") == "; did you mean 'clm-0001234'?"
+    assert suggester.hint("xlm-0001234") == "; did you mean 'clm-0001234'?"  # the end kept
+    assert suggester.hint("clm-john-kirby-sad") == "; did you mean 'clm-john-kirby-said'?"
+    assert suggester.hint("nothing like it") == ""
+    small = Suggester(["act-john-kirby", "act-joe-biden"])
+    assert small.candidates("x") == ["act-joe-biden", "act-john-kirby"]  # short lists whole
+
+
+def test_the_descriptor_check_of_many_texts_reports_frictionless_own_errors(tmp_path):
+    from frictionless import Package
+
+    from claimtrail.validation.validate import _metadata_errors
+
+    root = tmp_path / "many"
+    _generator().generate(root, 40, seed=1)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    text = next(r for r in descriptor["resources"] if r["type"] == "text")
+    for i in range(150):  # enough texts for the shortened check to apply
+        descriptor["resources"].append({**text, "name": f"src-{900000 + i}", "path": f"sources/{i}.txt"})
+    assert _metadata_errors(Package, descriptor) == []
+    descriptor["resources"][-3]["bytes"] = "many"
+    descriptor["resources"][-7]["title"] = 5
+    shortened = [e.note for e in _metadata_errors(Package, descriptor)]
+    assert shortened == [e.note for e in Package.metadata_validate(descriptor)] and len(shortened) == 2

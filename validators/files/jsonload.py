@@ -29,25 +29,24 @@ def _no_constant(name: str):
     raise StrictJSONError(f"{name} is not valid JSON")
 
 
+# A JSON string (escapes included) and a bracket outside strings: the depth scan skips the
+# strings in one regex pass instead of a Python loop over every character (a descriptor of
+# 10,000 resources is megabytes long).
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def _depth(text: str) -> int:
+    bare = _STRING.sub("", text).split('"', 1)[0]  # an unterminated string runs to the end
     depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    for match in _BRACKET.finditer(bare):
+        if match.group() in "[{":
             depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_DEPTH:
-                return deepest
-        elif ch in "]}":
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return deepest
+        else:
             depth -= 1
     return deepest
 

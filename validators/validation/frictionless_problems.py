@@ -8,12 +8,12 @@ into it failing) are dropped: the unreadable table is the one problem to fix.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
 from claimtrail.contract.problems import Problem
 from claimtrail.package.csvio import CsvTable
+from claimtrail.validation.hints import hint, id_hint
 
 # Resource-level errors on a table that csvio read without trouble can only come from the
 # tables its foreign keys look into; those are reported where they happen.
@@ -41,11 +41,6 @@ def _field_schema(schema: dict[str, Any] | None, name: str | None) -> dict[str, 
         if isinstance(f, dict) and f.get("name") == name:
             return f
     return {}
-
-
-def _suggest(value: str, choices) -> str:
-    close = difflib.get_close_matches(value, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def translate(
@@ -98,7 +93,7 @@ def translate(
         field = names[0] if names else field
         value = ", ".join(map(str, values))
         ref_fields = ", ".join(getattr(error, "reference_field_names", []) or ["id"])
-        known = [r.get(ref_fields, "") for r in tables[reference].rows] if reference in tables else []
+        suggestion = id_hint(value, tables[reference], ref_fields) if reference in tables else ""
         return Problem(
             path,
             kind,
@@ -108,7 +103,7 @@ def translate(
             field=field,
             expected=f"an {ref_fields} listed in {reference}.csv",
             found=value,
-            fix=f"add a row for {value} to {reference}.csv or correct the id{_suggest(value, known)}",
+            fix=f"add a row for {value} to {reference}.csv or correct the id{suggestion}",
         )
     if kind == "primary-key":
         keys = list((schema or {}).get("primaryKey") or [])
@@ -147,7 +142,7 @@ def translate(
         if name == "enum":
             allowed = constraints.get("enum", [])
             expected = "one of: " + ", ".join(map(str, allowed))
-            fix = "use one of the allowed values" + _suggest(str(cell), allowed)
+            fix = "use one of the allowed values" + hint(str(cell), allowed)
         elif name == "pattern":
             expected = f"text matching the pattern {constraints.get('pattern')}"
             if re.match(r"(src|ptr|act|evt|clm|dis|unc)-", str(constraints.get("pattern"))):

@@ -14,21 +14,14 @@ Python's csv does) raises Fallback, and the reference engine validates the packa
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-# polars' allocator (jemalloc) keeps freed pages for a while; this engine lets each table go
-# before reading the next, so give them back at once (it only takes effect when this module
-# is the first to load polars).
-os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
-
 import polars as pl
 
 from claimtrail.contract.descriptor import PATTERN_END
-from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.problems import Problem
 from claimtrail.validation.fast.tables import Fallback, FastTable, read_table
 
@@ -66,16 +59,42 @@ def table_problem(path: str, table, error, schema, tables, package: str) -> Prob
     return translate(path, table, error, schema, tables, package)
 
 
+# A declared Table Dialect is read when it says what both readers of the reference engine
+# (Python's csv in csvio, and frictionless) read anyway: commas, double quotes doubled inside
+# quoted cells, a header row; the line terminator is not used in reading (both accept \n,
+# \r\n and \r alike). Any other dialect goes to the reference engine.
+_DIALECT = {
+    "$schema": None,
+    "delimiter": (",",),
+    "quoteChar": ('"',),
+    "doubleQuote": (True,),
+    "header": (True,),
+    "skipInitialSpace": (False,),
+    "lineTerminator": ("\r\n", "\n", "\r"),
+}
+
+
+def plain_dialect(dialect: Any) -> bool:
+    if not isinstance(dialect, dict) or set(dialect) - set(_DIALECT):
+        return False
+    if "$schema" in dialect and not isinstance(dialect["$schema"], str):
+        return False
+    return all(
+        dialect[k] in allowed and type(dialect[k]) is type(allowed[0])
+        for k, allowed in _DIALECT.items()
+        if allowed and k in dialect
+    )
+
+
 def check_resources(root: Path, resources: list[dict[str, Any]], layout) -> None:
     """Raise Fallback for any resource the fast engine does not read the way frictionless does."""
     names = {t.name for t in layout.tables}
     for r in resources:
         if r.get("type") == "table" or r.get("name") in names:
-            if r.get("name") not in names or set(r) - _TABLE_KEYS:
+            if r.get("name") not in names or set(r) - _TABLE_KEYS - {"dialect"}:
                 raise Fallback(f"resource {r.get('name')!r} is not a table of the layout")
-            # The engine reads the package's own dialect (or none declared, the same CSV).
-            if r.get("dialect", TABLE_DIALECT) != TABLE_DIALECT:
-                raise Fallback(f"resource {r.get('name')!r} declares another dialect")
+            if "dialect" in r and not plain_dialect(r["dialect"]):
+                raise Fallback(f"resource {r.get('name')!r}: a dialect other than the writer's")
             if (r.get("format"), r.get("encoding"), r.get("scheme", "file")) != ("csv", "utf-8", "file"):
                 raise Fallback(f"resource {r.get('name')!r}: not a UTF-8 CSV file")
         elif (
@@ -206,8 +225,11 @@ def pattern_fails(df: pl.DataFrame, name: str, pattern: str) -> pl.Series:
 class TableChecks:
     """Table Schema checks of one table, as frictionless error objects in row order."""
 
-    def __init__(self, table: FastTable, schema: dict[str, Any]):
+    def __init__(
+        self, table: FastTable, schema: dict[str, Any], sorted_ids: dict[str, pl.Series] | None = None
+    ):
         self.t = table
+        self.sorted_ids = sorted_ids if sorted_ids is not None else {}  # table -> its ids, sorted
         self.schema = schema
         self.fields = schema["fields"]
         self.typed: dict[str, pl.Series] = {}  # typed values (integers), for keys and checks
@@ -216,8 +238,11 @@ class TableChecks:
         self.deferred: list[dict] = []
         self.fk_bad: dict[str, pl.Series] = {}  # column -> rows whose id is not in the table it refers to
         self.pk_dup: pl.Series | None = None  # rows whose primary key an earlier row holds
+        self.total = 0  # errors found, of which run() made the first LIMIT_ERRORS
 
     def run(self, lookups: dict[str, pl.Series]) -> list:
+        """The first LIMIT_ERRORS errors in frictionless' order (self.total says how many there
+        are): the error objects are made for those only, however many rows are wrong."""
         df = self.t.df
         for number, spec in enumerate(self.fields, 1):
             self._field(df, number, spec)
@@ -232,28 +257,41 @@ class TableChecks:
             + [(r, 1, k, 0, e) for r, k, e in self.row_errors],
             key=lambda t: t[:4],
         )
-        return [e for *_, e in ordered]
+        self.total = len(ordered)
+        return [self._error(r, e) for r, *_, e in ordered[:LIMIT_ERRORS]]
 
-    def _cell_error(self, kind: str, index: int, number: int, order: int, note: str, spec) -> None:
+    def _error(self, index: int, what: tuple):
+        """The frictionless error object of one recorded error."""
         from frictionless import errors
 
+        kind, *rest = what
         cells = self.t.cells(index)
-        cls = errors.TypeError if kind == "type" else errors.ConstraintError
-        self.cell_errors.append(
-            (
-                index,
-                number,
-                order,
-                cls(
-                    note=note,
-                    cells=cells,
-                    row_number=index + 2,
-                    cell=cells[number - 1],
-                    field_name=spec["name"],
-                    field_number=number,
-                ),
+        if kind in ("type", "constraint"):
+            number, note, spec = rest
+            cls = errors.TypeError if kind == "type" else errors.ConstraintError
+            return cls(
+                note=note,
+                cells=cells,
+                row_number=index + 2,
+                cell=cells[number - 1],
+                field_name=spec["name"],
+                field_number=number,
             )
+        if kind == "primary-key":
+            return errors.PrimaryKeyError(note=rest[0], cells=cells, row_number=index + 2)
+        note, fields, value, target = rest
+        return errors.ForeignKeyError(
+            note=note,
+            cells=cells,
+            row_number=index + 2,
+            field_names=list(fields),
+            field_cells=[str(value)],
+            reference_name=target,
+            reference_field_names=["id"],
         )
+
+    def _cell_error(self, kind: str, index: int, number: int, order: int, note: str, spec) -> None:
+        self.cell_errors.append((index, number, order, (kind, number, note, spec)))
 
     def _flagged(self, df: pl.DataFrame, mask) -> list[int]:
         if isinstance(mask, pl.Expr):
@@ -322,7 +360,6 @@ class TableChecks:
         return pl.DataFrame(cols)
 
     def _primary_key(self, df: pl.DataFrame) -> None:
-        from frictionless import errors
 
         keys = self.schema.get("primaryKey") or []
         if not keys:
@@ -331,16 +368,11 @@ class TableChecks:
         all_null = kv.select(pl.all_horizontal([pl.col(k).is_null() for k in keys])).to_series()
         for index in all_null.arg_true().to_list():
             self.row_errors.append(
-                (
-                    index,
-                    0,
-                    errors.PrimaryKeyError(
-                        note='cells composing the primary keys are all "None"',
-                        cells=self.t.cells(index),
-                        row_number=index + 2,
-                    ),
-                )
+                (index, 0, ("primary-key", 'cells composing the primary keys are all "None"'))
             )
+        if strictly_increasing(kv, keys):  # the usual order of a table: no key can repeat
+            self.pk_dup = pl.Series("dup", [False] * kv.height, dtype=pl.Boolean)
+            return
         key = kv.get_column(keys[0]) if len(keys) == 1 else kv
         duplicated = key.is_duplicated() & ~all_null
         self.pk_dup = duplicated
@@ -355,25 +387,16 @@ class TableChecks:
         )
         for index, prev in previous.iter_rows():
             self.row_errors.append(
-                (
-                    index,
-                    0,
-                    errors.PrimaryKeyError(
-                        note=f"the same as in the row at position {prev + 2}",
-                        cells=self.t.cells(index),
-                        row_number=index + 2,
-                    ),
-                )
+                (index, 0, ("primary-key", f"the same as in the row at position {prev + 2}"))
             )
 
     def deferred_errors(self, lookups: dict[str, pl.Series]) -> list:
         """Errors of the foreign keys into tables read after this one, once they are read."""
         self.row_errors = []
         self._foreign_keys(self.t.df, lookups, self.deferred)
-        return [e for *_, e in sorted(self.row_errors, key=lambda t: t[:2])]
+        return [self._error(r, e) for r, _, e in sorted(self.row_errors, key=lambda t: t[:2])]
 
     def _foreign_keys(self, df: pl.DataFrame, lookups: dict[str, pl.Series], foreign_keys=None) -> None:
-        from frictionless import errors
 
         self.deferred = []
         for k, fk in enumerate(
@@ -391,26 +414,40 @@ class TableChecks:
                 self.deferred.append(fk)  # a table read later (sources -> pointers): checked then
                 continue
             values = self.key_values(df, fields).get_column(fields[0])
-            bad = (values.is_not_null() & ~values.is_in(lookups[target].implode())).fill_null(False)
+            if target not in self.sorted_ids:
+                self.sorted_ids[target] = lookups[target].drop_nulls().sort()
+            bad = (values.is_not_null() & ~contained(values, self.sorted_ids[target])).fill_null(False)
             self.fk_bad[fields[0]] = bad
-            for index in bad.arg_true().to_list():
-                value = values[index]
+            rows = bad.arg_true()
+            for index, value in zip(rows.to_list(), values.gather(rows).to_list()):
                 note = f'for "{fields[0]}": values "{value}" not found in the lookup table "{target}" as "id"'
-                self.row_errors.append(
-                    (
-                        index,
-                        k,
-                        errors.ForeignKeyError(
-                            note=note,
-                            cells=self.t.cells(index),
-                            row_number=index + 2,
-                            field_names=list(fields),
-                            field_cells=[str(value)],
-                            reference_name=target,
-                            reference_field_names=["id"],
-                        ),
-                    )
-                )
+                self.row_errors.append((index, k, ("foreign-key", note, fields, value, target)))
+
+
+def strictly_increasing(df: pl.DataFrame, keys: list[str]) -> bool:
+    """Whether every row's key is greater than the one before (lexicographically over the key
+    columns, none null): then no two rows share a key, and no hashing is needed to say so."""
+    if df.height < 2:
+        return True
+    if any(df.get_column(k).null_count() for k in keys):
+        return False
+    prev, this = df.slice(0, df.height - 1), df.slice(1)
+    greater = pl.Series([False] * (df.height - 1), dtype=pl.Boolean)
+    equal = pl.Series([True] * (df.height - 1), dtype=pl.Boolean)
+    for k in keys:
+        a, b = this.get_column(k), prev.get_column(k)
+        greater = greater | (equal & (a > b))
+        equal = equal & (a == b)
+    return bool(greater.all())
+
+
+def contained(values: pl.Series, known: pl.Series) -> pl.Series:
+    """Whether each value is one of ``known`` (sorted): a binary search per value, where
+    is_in would hash every id of the table it refers to again for each foreign key."""
+    if known.is_empty():
+        return pl.Series(values.name, [False] * len(values), dtype=pl.Boolean)
+    at = known.search_sorted(values.fill_null(""), side="left").clip(0, len(known) - 1)
+    return (known.gather(at) == values).fill_null(False)
 
 
 def lookup_ids(table: FastTable) -> pl.Series:

@@ -26,6 +26,7 @@ from claimtrail.validation.fast.engine import (
     LIMIT_ERRORS,
     TableChecks,
     check_resources,
+    contained,
     file_errors,
     load_table,
     lookup_ids,
@@ -66,6 +67,7 @@ class FastRun:
         self.leaves = fr.LeafValidators(self.schemas)
         self.facades: dict[str, FastTable] = {}  # what translate() and checks read of each table
         self.lookups: dict[str, pl.Series] = {}  # root table -> its ids, for foreign keys
+        self.sorted_ids: dict[str, pl.Series] = {}  # the same, sorted once, for binary searches
         self.offsets: dict[str, pl.Series | None] = {}  # table -> line breaks inside cells before each row
         self.root_tables: dict[str, Any] = {}  # record type -> its root table, once read
         self.flags: dict[str, pl.Series] = {}
@@ -136,13 +138,13 @@ class FastRun:
         self.offsets[spec.name] = table.offsets
         if spec.prop is None:
             self.lookups[spec.name] = lookup_ids(table)
-        tc = TableChecks(table, resource["schema"])
+        tc = TableChecks(table, resource["schema"], self.sorted_ids)
         errs = tc.run(self.lookups)
         self.flags[spec.name], self.fk_bad[spec.name], self.pk_dup[spec.name] = tc.flags, tc.fk_bad, tc.pk_dup
         if tc.deferred:
             self.pending.append((spec, tc, resource))
         # frictionless stops at LIMIT_ERRORS, before its file checks.
-        for error in errs[:LIMIT_ERRORS] if len(errs) >= LIMIT_ERRORS else errs + file_errs:
+        for error in errs if tc.total >= LIMIT_ERRORS else errs + file_errs:
             self.add(spec.path, table, error, resource["schema"])
         for item in list(self.pending):
             pspec, ptc, presource = item
@@ -167,24 +169,36 @@ class FastRun:
             self.pointers = None
 
     def rows_of(self, spec, where: pl.Expr) -> CsvTable:
-        """A table's rows matching ``where``, as csvio reads them (lines kept): from memory when
-        the table is still there, else read again."""
+        """A table's rows matching ``where`` (which may use "_row", the row's index), as csvio
+        reads them (lines kept): from memory when the table is still there, else read again,
+        a batch at a time, keeping only those rows."""
         t = self.facades[spec.name]
         if spec.name not in self.released:
-            return fc.mini_table(t, fc.rows_where(t.df, where))
+            return fc.mini_table(t, fc.rows_where(t.df.with_row_index("_row"), where))
         labels = list(t.header)
-        df = pl.read_csv(
-            self.root / spec.path,
-            infer_schema=False,
-            has_header=True,
-            quote_char='"',
-            raise_if_empty=False,
-            encoding="utf8",
+        df = (
+            pl.scan_csv(
+                self.root / spec.path,
+                infer_schema=False,
+                has_header=True,
+                quote_char='"',
+                raise_if_empty=False,
+                encoding="utf8",
+            )
+            .with_row_index("_row")
+            .filter(where.fill_null(False))
+            .collect(engine="streaming")
         )
-        if df.columns != labels:
+        if df.columns[1:] != labels:
             raise Fallback(f"{spec.path} changed while it was validated")
-        again = FastTable(t.name, labels, df, self.offsets.get(spec.name))
-        return fc.mini_table(again, fc.rows_where(df, where))
+        rows = df.get_column("_row")
+        again = FastTable(t.name, labels, df.drop("_row"), None)
+        offsets = self.offsets.get(spec.name)
+        out = fc.mini_table(again, pl.Series("i", range(df.height), dtype=pl.UInt32))
+        out.lines = [1] + [
+            int(r) + 2 + (int(offsets[int(r)]) if offsets is not None else 0) for r in rows.to_list()
+        ]
+        return out
 
     # -- records -------------------------------------------------------------------------------
 
@@ -241,7 +255,10 @@ class FastRun:
             self.pointers = table
         # Every row of a repeated id is assembled: the reference skips such records, and which
         # one the children attach to depends on all of them.
-        repeated = df.get_column("id").is_duplicated() & ~df.select(fc.empty("id")).to_series()
+        if dups is not None and not dups.any():  # the primary key check found no repeated id
+            repeated = pl.Series("r", [False] * df.height, dtype=pl.Boolean)
+        else:
+            repeated = df.get_column("id").is_duplicated() & ~df.select(fc.empty("id")).to_series()
         rows = (bad | repeated).arg_true()
         found = df.get_column("id").gather(rows)
         g.ids.update(found.drop_nulls().to_list())
@@ -268,8 +285,15 @@ class FastRun:
             fr.min_items(self.schemas, spec), 1 if checks.POINTER_PROPERTIES.get(parent) == spec.prop else 0
         )
         if need:
-            enough = items.group_by(parent).len().filter(pl.col("len") >= need)[parent]
-            g.ids.update(g.root_ids.filter(~g.root_ids.is_in(enough.implode())).to_list())
+            if fc.in_item_order(items, parent):
+                # Items in order: a parent has `need` items when it has a row with ord `need`,
+                # and those parents come sorted (no grouping, no hashing of every id).
+                enough = items.filter(pl.col("ord").cast(pl.Int64) == need)[parent]
+                short = ~contained(g.root_ids, enough)
+            else:
+                enough = items.group_by(parent).len().filter(pl.col("len") >= need)[parent]
+                short = ~g.root_ids.is_in(enough.implode())
+            g.ids.update(g.root_ids.filter(short).to_list())
         parents = fc.order_parents(df, parent, self.pk_dup.get(spec.name))
         if not parents.is_empty():
             # check_order reads the table itself: give it every row of those parents.
@@ -289,9 +313,9 @@ class FastRun:
             wanted = pl.Series(sorted(g.ids), dtype=pl.String).implode()
             for spec in specs:
                 if spec.prop is None:
-                    rows = pl.col("id").is_in(wanted).fill_null(False) | pl.int_range(
-                        pl.len(), dtype=pl.UInt32
-                    ).is_in(g.null_rows.implode())
+                    rows = pl.col("id").is_in(wanted).fill_null(False) | pl.col("_row").is_in(
+                        g.null_rows.implode()
+                    )
                 else:
                     rows = pl.col(g.record_type).is_in(wanted).fill_null(False)
                 minis[spec.name] = self.rows_of(spec, rows)
@@ -383,9 +407,16 @@ class FastRun:
             if wanted and "pointers" in self.by_name:
                 spec = self.layout.table("pointers")
                 ids = pl.Series(sorted(wanted), dtype=pl.String).implode()
-                pointers = self.rows_of(
-                    spec, pl.col("id").is_in(ids).fill_null(False) & pl.col("id").is_first_distinct()
+                # The row each id is embedded from is its first: found from the ids alone.
+                first = (
+                    self.lookups["pointers"]
+                    .to_frame("id")
+                    .with_row_index("_row")
+                    .filter(pl.col("id").is_in(ids).fill_null(False))
+                    .group_by("id")
+                    .agg(pl.col("_row").min())["_row"]
                 )
+                pointers = self.rows_of(spec, pl.col("_row").is_in(first.implode()))
             for record_type, minis in self.minis.items():
                 records = self.assemble(record_type, minis, pointers)
                 self.subsets[record_type] = records

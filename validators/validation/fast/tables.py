@@ -1,12 +1,14 @@
 """Reading the package's CSV tables with polars, and proving the read matches Python's csv.
 
 The fast engine reads each table with polars (all cells as text). Before trusting the read it
-checks, from one pass over the file's bytes, that polars and the reference reader (csvio:
-Python's csv module) must see the same cells: the same number of line breaks, of delimiters
-and of double quotes as the cells read account for, every quoted field well formed, no blank
-row, and the header equal to the table schema's field names. Anything else (a BOM, bytes that
-are not UTF-8, a ragged row, a stray quote, a label problem) raises Fallback: the package is
-then validated by the reference engine, which reports such files precisely.
+checks, from one pass over the file's bytes (made in a second thread while polars reads),
+that polars and the reference reader (csvio: Python's csv module) must see the same cells:
+every double quote in a well-formed quoted field, one delimiter fewer than columns and one
+line break per row outside quoted fields, polars' row count agreeing, no blank row, and the
+header equal to the table schema's field names. LF and CRLF line ends are both read so.
+Anything else (a BOM, bytes that are not UTF-8, a ragged row, a stray quote, a label problem)
+raises Fallback: the package is then validated by the reference engine, which reports such
+files precisely.
 
 A FastTable stands in for csvio.CsvTable where the shared code reads one (physical line of a
 row, its cells, column numbers), computing what it is asked for from the DataFrame.
@@ -39,15 +41,30 @@ class FileScan:
     breaks: int  # line breaks: \n, \r\n or a lone \r, as Python's csv counts lines
     commas: int
     quotes: int
-    quoted_fields: int
     ends_with_break: bool
+    bom: bool = False  # the file starts with a UTF-8 byte-order mark (not hashed out: it is a byte)
+    quoted_fields: int = 0
+    quoted_commas: int = 0  # delimiters, line breaks and double quotes inside quoted fields
+    quoted_breaks: int = 0
+    quoted_quotes: int = 0
 
 
-def scan_file(path: Path, name: str) -> FileScan:
+def _breaks(data: bytes, last: bytes = b"") -> int:
+    """Line breaks in ``data`` (\r\n counted once), ``last`` being the byte before it."""
+    n = data.count(b"\n")
+    if b"\r" in data:
+        n += data.count(b"\r") - data.count(b"\r\n")
+    if last == b"\r" and data[:1] == b"\n":
+        n -= 1  # a \r\n split across two chunks
+    return n
+
+
+def scan_file(path: Path, name: str, delimiter: bytes = b",", quote: bytes = b'"') -> FileScan:
     """Hash, size and structure counts of a CSV file, read in chunks (little memory)."""
     sha = hashlib.sha256()
     size = breaks = commas = quotes = 0
     last = b""
+    bom = False
     try:
         # A FIFO, a device or a link out of the package is the reference engine's to report.
         path = regular_file(path, package_root(path, name))
@@ -62,44 +79,76 @@ def scan_file(path: Path, name: str) -> FileScan:
             chunk = f.read(CHUNK)
             if not chunk:
                 break
-            if first and chunk.startswith(b"\xef\xbb\xbf"):
-                raise Fallback(f"{name}: byte-order mark")
-            first = False
             sha.update(chunk)
             size += len(chunk)
+            if first and chunk.startswith(b"\xef\xbb\xbf"):
+                bom = True
+            first = False
             if b"\x00" in chunk:
                 raise Fallback(f"{name}: NUL byte")
-            breaks += chunk.count(b"\n")
-            if b"\r" in chunk or last == b"\r":
-                crlf = chunk.count(b"\r\n") + (1 if last == b"\r" and chunk[:1] == b"\n" else 0)
-                breaks += chunk.count(b"\r") - crlf
-            commas += chunk.count(b",")
-            quotes += chunk.count(b'"')
+            breaks += _breaks(chunk, last)
+            commas += chunk.count(delimiter)
+            quotes += chunk.count(quote)
             last = chunk[-1:]
     # Bytes that are not UTF-8 make polars' strict reader fail: read_table falls back then.
     if size == 0:
         raise Fallback(f"{name}: empty file")
-    quoted = _quoted_fields(path, name) if quotes else 0
-    return FileScan(sha.hexdigest(), size, breaks, commas, quotes, quoted, last in (b"\n", b"\r"))
+    scan = FileScan(sha.hexdigest(), size, breaks, commas, quotes, last in (b"\n", b"\r"), bom)
+    if quotes:
+        _quoted_fields(path, name, scan, delimiter, quote)
+    return scan
 
 
-_QUOTED = re.compile(rb'"[^"]*(?:""[^"]*)*"')
+def _quoted_fields(path: Path, name: str, scan: FileScan, delimiter: bytes, quote: bytes) -> None:
+    """Count the quoted fields and what they hold; raises Fallback unless each one starts a
+    field and is followed by a delimiter, a line break or the end. (A quote anywhere else is
+    left outside every quoted field, which read_table finds in the counts.)
 
-
-def _quoted_fields(path: Path, name: str) -> int:
-    """Number of quoted fields; raises Fallback unless each one starts a field and is followed
-    by a delimiter, a line break or the end. (A quote anywhere else leaves the file's count of
-    quotes unbalanced against the cells read, which read_table checks.)"""
-    data = path.read_bytes()
-    count = 0
-    for match in _QUOTED.finditer(data):
-        start, end = match.span()
-        if start and data[start - 1] not in b",\n\r":
-            raise Fallback(f"{name}: a double quote inside an unquoted field")
-        if end < len(data) and data[end] not in b",\n\r":
-            raise Fallback(f"{name}: text after a closing double quote")
-        count += 1
-    return count
+    Read in chunks, each cut after a line break outside quotes (an even number of quotes
+    before it), so that a quoted field never straddles two chunks and memory stays small."""
+    q = re.escape(quote)
+    pattern = re.compile(q + b"[^" + q + b"]*(?:" + q + q + b"[^" + q + b"]*)*" + q)
+    ends = delimiter + b"\n\r"
+    count = commas = breaks = quotes = 0
+    offset = 0  # position of the buffer in the file
+    carry = b""
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(CHUNK)
+            data = carry + chunk
+            if not data:
+                break
+            cut = len(data)
+            if chunk:  # not the end: cut after the last line break outside quotes
+                cut = data.rfind(b"\n") + 1
+                while cut > 0 and data.count(quote, 0, cut) % 2:
+                    cut = data.rfind(b"\n", 0, cut - 1) + 1
+                if cut <= 0:
+                    carry = data
+                    continue
+            part, carry = data[:cut], data[cut:]
+            for match in pattern.finditer(part):
+                start, end = match.span()
+                at = offset + start
+                if start and not (part[start - 1] in ends or (scan.bom and at == 3)):  # after a BOM
+                    raise Fallback(f"{name}: a double quote inside an unquoted field")
+                if end < len(part) and part[end] not in ends:
+                    raise Fallback(f"{name}: text after a closing double quote")
+                field = match.group()
+                count += 1
+                commas += field.count(delimiter)
+                quotes += field.count(quote)
+                if b"\n" in field or b"\r" in field:
+                    breaks += _breaks(field)
+            offset += cut
+            if not chunk:
+                break
+    scan.quoted_fields, scan.quoted_commas, scan.quoted_breaks, scan.quoted_quotes = (
+        count,
+        commas,
+        breaks,
+        quotes,
+    )
 
 
 _BREAKS = r"\r\n|\r|\n"
@@ -121,61 +170,71 @@ def _header_cells(path: Path) -> int:
     return commas + 1
 
 
-def read_table(path: Path, name: str, labels: list[str]) -> tuple[pl.DataFrame, FileScan, pl.Series | None]:
+def read_table(
+    path: Path, name: str, labels: list[str], delimiter: str = ",", quote: str = '"'
+) -> tuple[pl.DataFrame, FileScan, pl.Series | None]:
     """The table as text cells (null or "" for an empty cell), the file's scan, and the number
-    of line breaks inside the cells before each row (None when there are none)."""
-    scan = scan_file(path, name)
+    of line breaks inside the cells before each row (None when there are none).
+
+    The scan of the bytes (in a thread: hashing releases the GIL while polars reads) proves
+    the structure: every double quote belongs to a well-formed quoted field, and outside
+    quoted fields there are exactly (rows + 1) x (columns - 1) delimiters and one line break
+    per row, so no row is ragged and no line blank; polars' row count must agree."""
+    from concurrent.futures import ThreadPoolExecutor
+
     if _header_cells(path) > MAX_COLUMNS:
         raise Fallback(f"{name}: more columns than the limit")  # polars would hold them all
-    try:
-        df = pl.read_csv(
-            path,
-            infer_schema=False,
-            has_header=True,
-            quote_char='"',
-            raise_if_empty=False,
-            truncate_ragged_lines=False,
-            encoding="utf8",
-        )
-    except Exception as e:  # polars' own parse errors: a ragged row, an unterminated quote ...
-        raise Fallback(f"{name}: {type(e).__name__}") from e
+    with ThreadPoolExecutor(1) as pool:
+        scanning = pool.submit(scan_file, path, name, delimiter.encode(), quote.encode())
+        try:
+            df = pl.read_csv(
+                path,
+                infer_schema=False,
+                has_header=True,
+                separator=delimiter,
+                quote_char=quote,
+                raise_if_empty=False,
+                truncate_ragged_lines=False,
+                encoding="utf8",
+            )
+        except Exception as e:  # polars' own parse errors: a ragged row, an unterminated quote ...
+            scanning.cancel()
+            try:
+                scanning.result()
+            except Fallback:
+                pass
+            raise Fallback(f"{name}: {type(e).__name__}") from e
+        scan = scanning.result()
+    if scan.bom:
+        raise Fallback(f"{name}: byte-order mark")
     if df.columns != labels:
         raise Fallback(f"{name}: the header is not the schema's field names")
     cols = [pl.col(c) for c in df.columns]
     n, width = df.height, len(labels)
     rows_with_break = n + 1 - (0 if scan.ends_with_break else 1)
-    # Line breaks beyond one per row can only be inside cells (or blank lines polars skipped):
-    # count them in the cells only when there are some.
-    embedded = scan.breaks != rows_with_break
-
-    def total(expr) -> pl.Expr:
-        return pl.sum_horizontal([expr(c).sum() for c in cols]) if cols else pl.lit(0)
-
     stats = df.select(
-        commas=total(lambda c: c.str.count_matches(",", literal=True)),
-        quotes=total(lambda c: c.str.count_matches('"', literal=True)) if scan.quotes else pl.lit(0),
-        breaks=total(lambda c: c.str.count_matches(_BREAKS)) if embedded else pl.lit(0),
         longest=pl.max_horizontal([c.str.len_bytes().max() for c in cols]) if cols else pl.lit(0),
         blank=pl.all_horizontal([c.is_null() | (c == "") for c in cols]).sum() if cols else pl.lit(0),
     ).row(0, named=True)
-    header_commas = sum(label.count(",") for label in labels)
     if (stats["longest"] or 0) > MAX_CELL and df.select(
         pl.max_horizontal([c.str.len_chars().max() for c in cols])
     ).item() > MAX_CELL:
         raise Fallback(f"{name}: an oversized cell")
     if stats["blank"]:
         raise Fallback(f"{name}: a blank row")
-    if scan.commas != n * (width - 1) + (width - 1) + (stats["commas"] or 0) + header_commas:
+    if scan.quotes != scan.quoted_quotes:
+        raise Fallback(f"{name}: a double quote outside a quoted field")
+    if scan.commas - scan.quoted_commas != (n + 1) * (width - 1):
         raise Fallback(f"{name}: delimiters do not add up (a ragged row)")
-    if scan.breaks != rows_with_break + (stats["breaks"] or 0):
+    if scan.breaks - scan.quoted_breaks != rows_with_break:
         raise Fallback(f"{name}: line breaks do not add up (a blank line)")
-    if scan.quotes != 2 * scan.quoted_fields + 2 * (stats["quotes"] or 0):
-        raise Fallback(f"{name}: double quotes do not add up")
     offsets = None
-    if stats["breaks"]:
+    if scan.quoted_breaks:
         per_row = df.select(
             pl.sum_horizontal([c.str.count_matches(_BREAKS).fill_null(0) for c in cols]).alias("b")
         )["b"]
+        if int(per_row.sum()) != scan.quoted_breaks:
+            raise Fallback(f"{name}: line breaks inside cells do not add up")
         offsets = (per_row.cum_sum() - per_row).cast(pl.Int64)
     return df, scan, offsets
 

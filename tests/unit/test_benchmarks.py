@@ -1,0 +1,90 @@
+"""The benchmark figures in the docs are the measured ones, and the benchmark scripts work.
+
+benchmarks/run.py writes benchmarks/results.json; benchmarks/README.md (between the results
+markers) and the top README's figures (between the figures markers) are rendered from that
+file alone. A figure typed by hand, or a results file changed without the docs, fails here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+
+from conftest import REPO
+
+BENCH = REPO / "benchmarks"
+
+
+def _load(name: str):
+    sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location(f"claimtrail_bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _block(text: str, start: str, end: str) -> str:
+    return start + text.split(start, 1)[1].split(end, 1)[0] + end
+
+
+def test_the_docs_show_the_results_file():
+    run = _load("run")
+    results = json.loads(run.RESULTS.read_text(encoding="utf-8"))
+    bench_readme = run.README.read_text(encoding="utf-8")
+    assert _block(bench_readme, run.START, run.END) == run.render(results), (
+        "benchmarks/README.md differs from benchmarks/results.json: run 'python benchmarks/run.py --docs'"
+    )
+    top = run.TOP_README.read_text(encoding="utf-8")
+    assert _block(top, run.FIGURES_START, run.FIGURES_END) == run.render_figures(results), (
+        "README.md's figures differ from benchmarks/results.json: run 'python benchmarks/run.py --docs'"
+    )
+
+
+def test_no_figure_is_typed_outside_the_generated_blocks():
+    run = _load("run")
+    figure = re.compile(r"\d[\d,.]*\s*(?:s\b|seconds|MiB|GiB|µs|times faster|x faster|×)")
+    top = run.TOP_README.read_text(encoding="utf-8")
+    outside = top.replace(_block(top, run.FIGURES_START, run.FIGURES_END), "")
+    if "<!-- site-benchmark:start -->" in outside:  # the site's own benchmark, measured by its test
+        outside = outside.replace(
+            _block(outside, "<!-- site-benchmark:start -->", "<!-- site-benchmark:end -->"), ""
+        )
+    assert figure.findall(outside) == []
+    bench = run.README.read_text(encoding="utf-8")
+    prose = bench.replace(_block(bench, run.START, run.END), "")
+    assert figure.findall(prose) == []
+
+
+def test_the_headline_is_the_million_claim_row():
+    run = _load("run")
+    results = json.loads(run.RESULTS.read_text(encoding="utf-8"))
+    row = run.headline(results)
+    assert row is not None and row["rows"] > 6_000_000
+    figures = run.render_figures(results)
+    assert f"{row['claimtrail']['wall']:.1f} s" in figures
+    assert (
+        f"{row['frictionless']['wall'] / row['claimtrail']['wall']:.1f} times faster by wall time" in figures
+    )
+    assert f"{row['frictionless']['cpu'] / row['claimtrail']['cpu']:.1f} times by CPU time" in figures
+
+
+def test_steps_floor_and_invalid_scripts_on_a_small_package(tmp_path):
+    generate = _load("generate")
+    valid = tmp_path / "valid"
+    manifest = generate.generate(valid, 60, seed=1)
+    steps = _load("steps").main(valid)
+    assert steps["valid"] and {"descriptor", "tables: claims.csv", "records: claims.csv"} <= set(
+        steps["steps"]
+    )
+    assert set(steps["cpu"]) == set(steps["steps"])
+    assert _load("floor").read_all(valid) == manifest["total_rows"]
+    bad = tmp_path / "bad"
+    counts = _load("invalid").make_invalid(valid, bad)
+    assert set(counts.values()) == {6}
+    from claimtrail.validation.validate import validate_package
+
+    checks = {p.check for p in validate_package(bad).sorted_problems()}
+    assert {"foreign-key", "constraint-error"} <= checks and checks & {"pointer-quote", "pointer-range"}
+    assert validate_package(valid).valid  # the valid package's files were not written through
