@@ -70,7 +70,11 @@ def id_hint(value: str, table, name: str = "id") -> str:
     key = id(table)
     entry = _CACHE.get(key)
     if entry is None or entry[0]() is not table:
-        entry = _CACHE[key] = (weakref.ref(table, lambda _, key=key: _CACHE.pop(key, None)), {})
+
+        def forget(_: object, key: int = key) -> None:  # the table is gone: so is its entry
+            _CACHE.pop(key, None)
+
+        entry = _CACHE[key] = (weakref.ref(table, forget), {})
     per_table = entry[1]
     if name not in per_table:
         per_table[name] = Suggester(column_values(table, name))

@@ -80,13 +80,15 @@ def first_rows(pointers: FastTable, ids: set[str]) -> pl.Series:
 
 def date_rows(df: pl.DataFrame, spec: Table) -> pl.Expr | None:
     """Rows where a date report may break check_dates (order, day precision, missing pointer)."""
-    names = {c.path: c.name for c in spec.columns if c.path}
+    names: dict[tuple, str] = {c.path: c.name for c in spec.columns if c.path}
     found = None
     for path in names:
         if path[-1] != "earliest":
             continue
         base = path[:-1]
-        cols = {k: names.get(base + (k,)) for k in ("earliest", "latest", "precision", "basis", "pointer")}
+        cols = {
+            k: names.get(base + (k,), "") for k in ("earliest", "latest", "precision", "basis", "pointer")
+        }
         if not all(cols[k] for k in ("latest", "precision", "basis")):
             continue
         e, late, p, b = (pl.col(cols[k]) for k in ("earliest", "latest", "precision", "basis"))

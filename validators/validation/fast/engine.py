@@ -111,7 +111,7 @@ def file_errors(resource: dict[str, Any], sha256: str, size: int) -> list:
     """frictionless' hash-count and byte-count errors of one file."""
     from frictionless import errors
 
-    out = []
+    out: list[Any] = []  # frictionless error objects
     expected_hash = resource.get("hash")
     if isinstance(expected_hash, str):
         algorithm, _, value = expected_hash.rpartition(":")

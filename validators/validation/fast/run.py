@@ -462,11 +462,11 @@ class FastRun:
             if not shared.is_empty():
                 self.own += list(checks.check_ids(fc.package(root, layout, facades, self.id_stubs(shared))))
         if self.stones and "check_tombstones" in names:
-            wanted = {t.record.get("id") for t in self.stones} | {
+            retired = {t.record.get("id") for t in self.stones} | {
                 t.record.get("merged_into") for t in self.stones
             }
-            wanted = pl.Series([w for w in wanted if isinstance(w, str)], dtype=pl.String)
-            live = {t: r for t, r in self.id_stubs(wanted).items() if t != "tombstone"}
+            wanted_ids = pl.Series([w for w in retired if isinstance(w, str)], dtype=pl.String)
+            live = {t: r for t, r in self.id_stubs(wanted_ids).items() if t != "tombstone"}
             self.own += list(
                 checks.check_tombstones(fc.package(root, layout, facades, {**live, "tombstone": self.stones}))
             )
