@@ -21,7 +21,7 @@ from typing import Any
 
 from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Problem
-from claimtrail.files.limits import MAX_SOURCE_BYTES, MAX_TABLE_BYTES
+from claimtrail.files.limits import MAX_COLUMNS, MAX_SOURCE_BYTES, MAX_TABLE_BYTES
 from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import read_csv
 from claimtrail.package.paths import safe_source_path
@@ -158,9 +158,14 @@ def _column_values(root: Path, path: str, columns: list[str]):
     try:
         # Read through the safe opener first: a FIFO or device must not block polars.
         data = read_regular(root / path, MAX_TABLE_BYTES, root)
+        # polars would hold every column of a header: count them first.
+        if data.partition(b"\n")[0].count(b",") >= MAX_COLUMNS:
+            raise CoverageError(f"{path}: more than {MAX_COLUMNS} columns; run 'claimtrail validate'")
         return pl.read_csv(data, columns=columns, infer_schema=False, quote_char='"', raise_if_empty=False)
     except UnsafeFile as refused:
         raise CoverageError(f"{path}: {refused.reason}") from None
+    except CoverageError:
+        raise
     except Exception as e:  # polars raises its own errors for a malformed file
         raise CoverageError(
             f"{path}: cannot be read ({type(e).__name__}); run 'claimtrail validate'"
