@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import REPO
 
 from claimtrail.publish.xlsx import WORKBOOK
@@ -24,10 +25,19 @@ from claimtrail.publish.xlsx import WORKBOOK
 EXPORT_ALL_SHEETS = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,true,false,false,false,-1"
 
 
+# The three conversions run on one worker, one after the other, with one LibreOffice profile:
+# a profile's first start costs seconds, a lock keeps two processes from sharing it at once.
+pytestmark = pytest.mark.xdist_group("libreoffice")
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("libreoffice-profile")
+
+
 def soffice(args: list[str], profile: Path, cwd: Path) -> None:
     program = shutil.which("soffice")
     assert program, "LibreOffice (soffice) is not installed: run .ci/setup.d/30-libreoffice.sh"
-    # A profile of its own, so that tests running at the same time do not share a lock.
     command = [program, f"-env:UserInstallation={profile.as_uri()}", *args]
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -37,11 +47,11 @@ def rows_of(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
-def test_libreoffice_reads_every_sheet_of_the_workbook_as_the_csv_cells(tricky_release, tmp_path):
+def test_libreoffice_reads_every_sheet_of_the_workbook_as_the_csv_cells(tricky_release, tmp_path, profile):
     out = tmp_path / "out"
     soffice(
         ["--headless", "--convert-to", EXPORT_ALL_SHEETS, "--outdir", str(out), WORKBOOK],
-        tmp_path / "profile",
+        profile,
         tricky_release,
     )
     book = openpyxl.load_workbook(tricky_release / WORKBOOK, read_only=True)
@@ -53,11 +63,13 @@ def test_libreoffice_reads_every_sheet_of_the_workbook_as_the_csv_cells(tricky_r
     assert "=SUM(1+1) was posted." in events  # shown as text, not run
 
 
-def test_libreoffice_keeps_the_cameo_code_and_curly_quotes_of_the_bundled_workbook(bundled_release, tmp_path):
+def test_libreoffice_keeps_the_cameo_code_and_curly_quotes_of_the_bundled_workbook(
+    bundled_release, tmp_path, profile
+):
     out = tmp_path / "out"
     soffice(
         ["--headless", "--convert-to", EXPORT_ALL_SHEETS, "--outdir", str(out), WORKBOOK],
-        tmp_path / "profile",
+        profile,
         bundled_release,
     )
     for sheet in ("events", "claims", "pointers"):
@@ -70,13 +82,13 @@ def test_libreoffice_keeps_the_cameo_code_and_curly_quotes_of_the_bundled_workbo
     assert deal[events[0].index("codes_cameo")] == "057"
 
 
-def test_the_readme_command_imports_the_spreadsheet_csv_as_utf8(bundled_release, tmp_path):
+def test_the_readme_command_imports_the_spreadsheet_csv_as_utf8(bundled_release, tmp_path, profile):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     (command,) = re.findall(r"`(soffice --headless --infilter=[^`]+)`", readme.replace("\n", " "))
     args = shlex.split(command)[1:]
     csv_file = args[-1]
     out = tmp_path / "out"
-    soffice([*args[:-1], "--outdir", str(out), csv_file], tmp_path / "profile", bundled_release)
+    soffice([*args[:-1], "--outdir", str(out), csv_file], profile, bundled_release)
     sheet = openpyxl.load_workbook(out / (Path(csv_file).stem + ".xlsx")).active
     cells = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
     canonical = rows_of((bundled_release / csv_file.removeprefix("spreadsheet/")).read_text(encoding="utf-8"))

@@ -111,6 +111,7 @@ def _commands(name: str, pkg: Path, base: Path, work: Path) -> list[list[str]]:
         commands += [
             ["validate", str(pkg), "--engine", "frictionless"],
             ["release", str(pkg), "--no-python-dist", "--out", str(work / "dist")],
+            ["site", str(pkg), "--out", str(work / "site")],
         ]
     return commands
 
@@ -181,7 +182,7 @@ def test_every_command_refuses_every_hostile_package_quickly(bounded):
                 failures.append(f"{name}: {command} took {r['cpu']:.1f} s of CPU")
             elif "Traceback" in text or "internal error" in text:
                 failures.append(f"{name}: {command}: {text[-500:]}")
-            elif command in ("validate", "release") and r["code"] not in (1, 2):
+            elif command in ("validate", "release", "site") and r["code"] not in (1, 2):
                 failures.append(f"{name}: {command} exited {r['code']}")
             elif command == "validate" and name in run["named"] and run["named"][name] not in text:
                 failures.append(f"{name}: {command} does not name {run['named'][name]}: {text[-300:]}")
