@@ -80,7 +80,7 @@ def _hostile(root: Path, base: Path) -> dict[str, tuple[Path, str]]:
     out["million-columns"] = (pkg, "claims.csv")
     pkg = copy(base, root / "many-resources")  # more than the limit, less than the size limit
     edit_descriptor(
-        pkg, lambda d: d["resources"].extend({"name": f"r{i}", "path": "x.csv"} for i in range(20_000))
+        pkg, lambda d: d["resources"].extend({"name": f"r{i}", "path": "x.csv"} for i in range(60_000))
     )
     out["many-resources"] = (pkg, "datapackage.json")
     pkg = copy(base, root / "huge-descriptor")

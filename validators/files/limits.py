@@ -12,7 +12,7 @@ from __future__ import annotations
 
 # datapackage.json: read whole and parsed, so bounded in bytes, resources and nesting.
 MAX_DESCRIPTOR_BYTES = 16 << 20
-MAX_RESOURCES = 10_000
+MAX_RESOURCES = 50_000  # a source text is a resource: 2M synthetic claims come with 20,000
 MAX_JSON_DEPTH = 64
 MAX_JSON_NUMBER_DIGITS = 100  # a longer integer literal takes quadratic time to convert
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 _FLAGS = (
@@ -50,6 +51,32 @@ def _size(n: int) -> str:
     return f"{n} bytes" if n < 1 << 20 else f"{n / (1 << 20):.0f} MiB"
 
 
+def _folder(path: str) -> str:
+    """A folder's real path, resolved once: a package names thousands of texts in one folder.
+    The cache is keyed by what the folder's own entry is now (lstat), so a folder replaced by a
+    link, or by another folder, is resolved afresh."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return _real_folder(path, st.st_dev, st.st_ino, st.st_mode)
+
+
+@lru_cache(maxsize=4096)
+def _real_folder(path: str, dev: int, ino: int, mode: int) -> str:
+    return os.path.realpath(path)
+
+
+def _resolve(path: str) -> str:
+    """The real path of a file: its folder resolved once (cached), the file itself looked at each
+    time, so that a link at the last step is always followed afresh."""
+    absolute = os.path.abspath(path)
+    folder, leaf = os.path.split(absolute)
+    if not leaf or leaf in (".", "..") or os.path.islink(absolute):
+        return os.path.realpath(absolute)
+    return os.path.join(_folder(folder), leaf)
+
+
 def regular_file(path: Path, root: Path | None = None) -> Path:
     """The resolved path of a regular file (under ``root`` when given), or UnsafeFile.
 
@@ -57,12 +84,12 @@ def regular_file(path: Path, root: Path | None = None) -> Path:
     """
     path = Path(path)
     try:
-        resolved = path.resolve()
+        resolved = Path(_resolve(str(path)))
     except (OSError, RuntimeError) as e:  # a symbolic link loop
         raise UnsafeFile(f"cannot resolve the path: {getattr(e, 'strerror', None) or e}") from None
     if root is not None:
-        base = Path(root).resolve()
-        if base != resolved and base not in resolved.parents:
+        base = _folder(os.path.abspath(root))
+        if str(resolved) != base and not str(resolved).startswith(base.rstrip(os.sep) + os.sep):
             raise UnsafeFile("the path leads out of the package folder (through a symbolic link)")
     try:
         st = os.stat(resolved)

@@ -288,7 +288,7 @@ def _signatures(tables: Tables, layout: Layout, record_type: str) -> pl.DataFram
         "id",
         LINE,
         (pl.col(EXEMPT) if EXEMPT in base.columns else pl.lit("")).alias("_note"),
-        _hash(fields).alias("_h0"),
+        _hash(fields, PROSE.get(root.name, ())).alias("_h0"),
     )
     for k, spec in enumerate(layout.children(record_type), start=1):
         child = tables.frame(spec.name, tuple(c.name for c in spec.columns))
@@ -296,7 +296,9 @@ def _signatures(tables: Tables, layout: Layout, record_type: str) -> pl.DataFram
             return None
         cols = [c.name for c in spec.columns if c.name != spec.parent_column]
         per = (
-            child.select(pl.col(spec.parent_column).alias("id"), _hash(cols).alias("_r"))
+            child.select(
+                pl.col(spec.parent_column).alias("id"), _hash(cols, PROSE.get(spec.name, ())).alias("_r")
+            )
             .group_by("id")
             .agg(pl.col("_r").sort().alias("_r"))
             .select("id", pl.col("_r").hash().alias(f"_h{k}"))
@@ -306,13 +308,19 @@ def _signatures(tables: Tables, layout: Layout, record_type: str) -> pl.DataFram
     return sig.select("id", LINE, "_note", pl.concat_list(hashes).hash().alias("_sig"))
 
 
-def _hash(columns: list[str]) -> pl.Expr:
-    blanked = [pl.col(c).str.replace_all(_ORDINALS.pattern, "#", literal=False) for c in columns]
-    return pl.concat_str(blanked, separator="\x1f").hash()
+def _hash(columns: list[str], prose: tuple[str, ...] = ()) -> pl.Expr:
+    """A hash of a row's cells; ordinal words are blanked in our prose only (ids, codes and
+    dates hold none, and a regex over every cell of a million rows costs seconds)."""
+    cells = [
+        pl.col(c).str.replace_all(_ORDINALS.pattern, "#", literal=False) if c in prose else pl.col(c)
+        for c in columns
+    ]
+    return pl.concat_str(cells, separator="\x1f").hash()
 
 
 def _record_rows(tables: Tables, layout: Layout, record_type: str, ids: set[str]) -> dict[str, tuple]:
-    """The full content of a few records, every field but the id and note, ordinals blanked."""
+    """The full content of a few records, every field but the id and note, ordinals blanked in
+    the prose (as _hash does)."""
     out: dict[str, list] = {i: [] for i in ids}
     for spec in [layout.root[record_type], *layout.children(record_type)]:
         key = "id" if spec.prop is None else spec.parent_column
@@ -321,9 +329,12 @@ def _record_rows(tables: Tables, layout: Layout, record_type: str, ids: set[str]
         if frame is None:
             continue
         rows = frame.filter(pl.col(key).is_in(list(ids))).sort(LINE)
+        prose = PROSE.get(spec.name, ())
         for row in rows.iter_rows(named=True):
             fields = tuple(
-                _ORDINALS.sub("#", row[n]) for n in names if n not in (key, EXEMPT, LINE) and n != "id"
+                _ORDINALS.sub("#", row[n]) if n in prose else row[n]
+                for n in names
+                if n not in (key, EXEMPT, LINE) and n != "id"
             )
             out[row[key]].append((spec.name, fields))
     return {i: tuple(sorted(v)) for i, v in out.items()}
