@@ -46,17 +46,11 @@ print(json.dumps({"load": loaded - started, "build": done - loaded, "files": sit
 
 
 def package(work: Path, claims: int) -> Path:
-    out = work / f"claims-{claims}"
-    marker = out / "generated.json"
-    if not marker.is_file():
-        if out.exists():
-            shutil.rmtree(out)
-        sys.path.insert(0, str(HERE))
-        from generate import generate
+    """The generated package of that size, shared with run.py (generated once)."""
+    sys.path.insert(0, str(HERE))
+    from run import package as generated
 
-        manifest = generate(out, claims, seed=1)
-        marker.write_text(json.dumps({"total_rows": manifest["total_rows"]}), encoding="utf-8")
-    return out
+    return generated(work, claims)[0]
 
 
 def build(pkg: Path, out: Path) -> dict:

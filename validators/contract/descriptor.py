@@ -46,6 +46,15 @@ RECORDS_LICENSE = {
 }
 
 
+# The keys build_descriptor writes on a table resource and on a source-text resource: the fast
+# engine and the descriptor check recognise a resource as one of ours by them.
+TABLE_RESOURCE_KEYS = frozenset(
+    {"name", "type", "path", "scheme", "format", "mediatype", "encoding", "hash", "bytes"}
+    | {"description", "licenses", "dialect", "schema", "title"}
+)
+TEXT_RESOURCE_KEYS = TABLE_RESOURCE_KEYS - {"dialect", "schema"}
+
+
 def source_license(publisher: str | None) -> dict[str, str]:
     holder = publisher or "its original publisher (not identified in the text)"
     return {

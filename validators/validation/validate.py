@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from claimtrail.contract.descriptor import DESCRIPTOR, PACKAGE_PROFILE, table_schema
+from claimtrail.contract.descriptor import DESCRIPTOR, PACKAGE_PROFILE, TEXT_RESOURCE_KEYS, table_schema
 from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Problem, Report
@@ -327,20 +327,7 @@ def _dialect_difference(declared: Any) -> tuple[str, str]:
 
 # Text resources as build_resources writes them: frictionless checks these keys' values for
 # their JSON types (and, in a v1 package, the name's pattern) and nothing else.
-_TEXT_RESOURCE_KEYS = {
-    "name",
-    "type",
-    "path",
-    "scheme",
-    "format",
-    "mediatype",
-    "encoding",
-    "hash",
-    "bytes",
-    "title",
-    "description",
-    "licenses",
-}
+_TEXT_RESOURCE_KEYS = TEXT_RESOURCE_KEYS
 _VARYING = {"name", "path", "hash", "bytes", "title"}
 _PLAIN_NAME = re.compile(r"[-a-z0-9._/]+")
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_][-A-Za-z0-9._/]*")

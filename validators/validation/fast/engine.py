@@ -21,28 +21,13 @@ from typing import Any
 
 import polars as pl
 
-from claimtrail.contract.descriptor import PATTERN_END
+from claimtrail.contract.descriptor import PATTERN_END, TABLE_RESOURCE_KEYS, TEXT_RESOURCE_KEYS
 from claimtrail.contract.problems import Problem
 from claimtrail.validation.fast.tables import Fallback, FastTable, read_table
 
 LIMIT_ERRORS = 1000  # frictionless' default per table: later rows are not checked
-_TABLE_KEYS = {
-    "name",
-    "type",
-    "path",
-    "scheme",
-    "format",
-    "mediatype",
-    "encoding",
-    "hash",
-    "bytes",
-    "description",
-    "licenses",
-    "dialect",
-    "schema",
-    "title",
-}
-_TEXT_KEYS = _TABLE_KEYS - {"schema", "dialect"}
+_TABLE_KEYS = TABLE_RESOURCE_KEYS
+_TEXT_KEYS = TEXT_RESOURCE_KEYS
 _CONSTRAINT_ORDER = {  # frictionless' supported_constraints, in the order it tries them
     "string": ("required", "minLength", "pattern", "enum"),
     "integer": ("required", "minimum", "enum"),
