@@ -41,8 +41,9 @@ METADATA = {
 }
 
 
-def pointer(pid: str, quote: str) -> dict:
-    start = TEXT.index(quote)
+def pointer_in(text: str, pid: str, quote: str) -> dict:
+    """A pointer of src-000 to the first occurrence of ``quote`` in ``text``."""
+    start = text.index(quote)
     return {
         "id": pid,
         "source": "src-000",
@@ -52,6 +53,10 @@ def pointer(pid: str, quote: str) -> dict:
         "prefix": None,
         "suffix": None,
     }
+
+
+def pointer(pid: str, quote: str) -> dict:
+    return pointer_in(TEXT, pid, quote)
 
 
 UNKNOWN_DATE = {

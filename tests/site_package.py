@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from conftest import write_records
-from release_package import METADATA, UNKNOWN_DATE
+from release_package import METADATA, UNKNOWN_DATE, pointer_in
 
 from claimtrail.contract.descriptor import DESCRIPTOR, dumps
 
@@ -26,16 +26,7 @@ UNQUOTED = "Strikes called necessary & <i>limited</i> </title></svg><script>aler
 
 
 def pointer(pid: str, quote: str) -> dict:
-    start = TEXT.index(quote)
-    return {
-        "id": pid,
-        "source": "src-000",
-        "start": start,
-        "end": start + len(quote),
-        "quote": quote,
-        "prefix": None,
-        "suffix": None,
-    }
+    return pointer_in(TEXT, pid, quote)
 
 
 def records() -> dict:
