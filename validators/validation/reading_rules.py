@@ -68,9 +68,18 @@ _WORD = re.compile(r"[\w’'-]+")
 class Tables(Protocol):
     """Columns of a package's tables, as both engines can hand them out."""
 
-    def frame(self, name: str, columns: Sequence[str]) -> pl.DataFrame | None:
+    def frame(
+        self,
+        name: str,
+        columns: Sequence[str],
+        where: pl.Expr | None = None,
+        select: Sequence[pl.Expr] | None = None,
+    ) -> pl.DataFrame | None:
         """The named columns of a table (strings, "" for an empty cell) and LINE; None when the
-        table is absent or could not be read (its own problems say why)."""
+        table is absent or could not be read (its own problems say why). ``where`` keeps the
+        rows it holds for; ``select`` gives expressions over the columns in their place. Both
+        run before the frame is built, so that a rule asking for a few rows of a large table,
+        or for a hash of each row, holds only those in memory."""
         ...
 
     def path(self, name: str) -> str: ...
@@ -108,20 +117,30 @@ def problem(tables: Tables, name: str, column: str, line: int, message: str, *, 
     )
 
 
-def _quotes(tables: Tables) -> pl.DataFrame | None:
-    return tables.frame("pointers", ("id", "quote"))
+def _among(column: str, values: pl.Series) -> pl.Expr:
+    return pl.col(column).is_in(values.unique().implode())
+
+
+def _quotes(tables: Tables, ids: pl.Series) -> pl.DataFrame | None:
+    """The quotes of the pointers of ``ids`` (the rest of pointers.csv is not read into memory)."""
+    return tables.frame("pointers", ("id", "quote"), where=_among("id", ids))
 
 
 # -- role-support -------------------------------------------------------------------------
 
 
 def _role_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
-    parts = tables.frame("event_participants", ("event", "actor", "role", "pointer", "note"))
-    names = tables.frame("actor_names", ("actor", "name"))
-    quotes = _quotes(tables)
-    if parts is None or names is None or quotes is None or parts.is_empty():
+    # Rows with a note say why already: only the others are read.
+    parts = tables.frame(
+        "event_participants", ("event", "actor", "role", "pointer", "note"), where=pl.col("note") == ""
+    )
+    if parts is None or parts.is_empty():
         return
-    rows = parts.with_row_index("_i").filter(pl.col("note") == "")
+    names = tables.frame("actor_names", ("actor", "name"), where=_among("actor", parts["actor"]))
+    quotes = _quotes(tables, parts["pointer"])
+    if names is None or quotes is None:
+        return
+    rows = parts.with_row_index("_i")
     named = (
         rows.select("_i", "actor", "pointer")
         .join(quotes.select(pl.col("id").alias("pointer"), pl.col("quote").str.to_lowercase()), on="pointer")
@@ -165,13 +184,17 @@ def _figures_in(words: str) -> set[int]:
 
 
 def _casualty_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
-    cas = tables.frame("event_casualties", ("event", "low", "best", "high", "as_reported", "pointer", "note"))
-    quotes = _quotes(tables)
-    if cas is None or quotes is None or cas.is_empty():
-        return
-    rows = cas.filter(pl.col("note") == "").join(
-        quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer", how="inner"
+    cas = tables.frame(
+        "event_casualties",
+        ("event", "low", "best", "high", "as_reported", "pointer", "note"),
+        where=pl.col("note") == "",
     )
+    if cas is None or cas.is_empty():
+        return
+    quotes = _quotes(tables, cas["pointer"])
+    if quotes is None:
+        return
+    rows = cas.join(quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer", how="inner")
     for row in rows.sort(LINE).iter_rows(named=True):
         reported, quote = row["as_reported"], row["quote"]
         if reported and reported not in quote:
@@ -216,22 +239,19 @@ def _cited(tables: Tables, layout: Layout, record_type: str, ids: pl.Series) -> 
         columns = [c.name for c in spec.columns if c.kind == "pointer"]
         if not columns:
             continue
-        frame = tables.frame(spec.name, (key, *columns))
+        frame = tables.frame(spec.name, (key, *columns), where=_among(key, ids))
         if frame is None:
             return None
-        frame = frame.filter(pl.col(key).is_in(ids.implode()))
         for column in columns:
             parts.append(frame.select(pl.col(key).alias("record"), pl.col(column).alias("pointer")))
-    quotes = _quotes(tables)
-    if quotes is None:
-        return None
     if not parts:
         return pl.DataFrame(schema={"record": pl.String, "quote": pl.String})
-    return (
-        pl.concat(parts)
-        .filter(pl.col("pointer") != "")
-        .join(quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer")
-        .select("record", "quote")
+    cited = pl.concat(parts).filter(pl.col("pointer") != "")
+    quotes = _quotes(tables, cited["pointer"])
+    if quotes is None:
+        return None
+    return cited.join(quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer").select(
+        "record", "quote"
     )
 
 
@@ -242,11 +262,12 @@ def _quote_verbatim(tables: Tables, layout: Layout) -> Iterator[Problem]:
         if spec is None:
             continue
         key = "id" if spec.prop is None else spec.parent_column
-        frame = tables.frame(name, (key, *columns))
-        if frame is None or frame.is_empty():
-            continue
-        maybe = frame.filter(pl.any_horizontal(pl.col(c).str.contains(_MAY_QUOTE) for c in columns))
-        if maybe.is_empty():
+        maybe = tables.frame(
+            name,
+            (key, *columns),
+            where=pl.any_horizontal(pl.col(c).str.contains(_MAY_QUOTE) for c in columns),
+        )
+        if maybe is None or maybe.is_empty():
             continue
         cited = _cited(tables, layout, spec.record_type, maybe[key])
         if cited is None:
@@ -276,59 +297,78 @@ def _quote_verbatim(tables: Tables, layout: Layout) -> Iterator[Problem]:
 
 
 def _signatures(tables: Tables, layout: Layout, record_type: str) -> pl.DataFrame | None:
-    """Per record id, a hash of every field but the id and the note, with ordinal words
-    blanked, and the root row's line and note. Equal records have equal signatures; a pair of
-    equal signatures is then compared in full."""
+    """Per record id, a hash of every field but the id and the note, ordinal-like words
+    blanked, and the root row's line and note. Equal records have equal signatures; records of
+    equal signatures are then compared in full (_record_rows), so the hash may be coarse: a
+    collision costs a comparison, never a wrong report. Only the hashes are held in memory,
+    never the tables' cells."""
     root = layout.root[record_type]
-    base = tables.frame(root.name, tuple(c.name for c in root.columns))
+    names = tuple(c.name for c in root.columns)
+    fields = [c.name for c in root.columns if c.name not in ("id", EXEMPT)]
+    base = tables.frame(
+        root.name,
+        names,
+        select=[
+            pl.col("id"),
+            (pl.col(EXEMPT) if EXEMPT in names else pl.lit("")).alias("_note"),
+            _hash(fields, PROSE.get(root.name, ()), 0).alias("_h"),
+        ],
+    )
     if base is None:
         return None
-    fields = [c.name for c in root.columns if c.name not in ("id", EXEMPT)]
-    sig = base.select(
-        "id",
-        LINE,
-        (pl.col(EXEMPT) if EXEMPT in base.columns else pl.lit("")).alias("_note"),
-        _hash(fields, PROSE.get(root.name, ())).alias("_h0"),
-    )
+    parts = [base.select("id", "_h")]
     for k, spec in enumerate(layout.children(record_type), start=1):
-        child = tables.frame(spec.name, tuple(c.name for c in spec.columns))
+        cols = [c.name for c in spec.columns if c.name != spec.parent_column]
+        child = tables.frame(
+            spec.name,
+            tuple(c.name for c in spec.columns),
+            select=[
+                pl.col(spec.parent_column).alias("id"),
+                _hash(cols, PROSE.get(spec.name, ()), k).alias("_h"),
+            ],
+        )
         if child is None:
             return None
-        cols = [c.name for c in spec.columns if c.name != spec.parent_column]
-        per = (
-            child.select(
-                pl.col(spec.parent_column).alias("id"), _hash(cols, PROSE.get(spec.name, ())).alias("_r")
-            )
-            .group_by("id")
-            .agg(pl.col("_r").sort().alias("_r"))
-            .select("id", pl.col("_r").hash().alias(f"_h{k}"))
+        parts.append(child.select("id", "_h"))
+    # A record is its root row and the set of its items: the sums of their hashes' two halves
+    # (32 bits each, so that a sum cannot overflow; each hash salted with its table), which
+    # neither the items' order nor a sort costs anything for. One grouping, one join.
+    sums = (
+        pl.concat(parts)
+        .group_by("id")
+        .agg(
+            (pl.col("_h") & 0xFFFFFFFF).sum().alias("_lo"), pl.col("_h").floordiv(1 << 32).sum().alias("_hi")
         )
-        sig = sig.join(per, on="id", how="left").with_columns(pl.col(f"_h{k}").fill_null(0))
-    hashes = [c for c in sig.columns if c.startswith("_h")]
-    return sig.select("id", LINE, "_note", pl.concat_list(hashes).hash().alias("_sig"))
+        .select("id", pl.struct("_lo", "_hi").alias("_sig"))
+    )
+    return base.select("id", LINE, "_note").join(sums, on="id", how="left")
 
 
-def _hash(columns: list[str], prose: tuple[str, ...] = ()) -> pl.Expr:
-    """A hash of a row's cells; ordinal words are blanked in our prose only (ids, codes and
-    dates hold none, and a regex over every cell of a million rows costs seconds)."""
-    cells = [
-        pl.col(c).str.replace_all(_ORDINALS.pattern, "#", literal=False) if c in prose else pl.col(c)
-        for c in columns
-    ]
-    return pl.concat_str(cells, separator="\x1f").hash()
+# Ordinal-like words for the hash only: no word boundaries (a Unicode \b makes the regex engine
+# take its slow path on every cell), so it blanks more than _ORDINALS does ("firstly"), which
+# can only join records the full comparison then tells apart.
+_ORDINAL_LIKE = "(?i)(" + _ORDINALS.pattern.removeprefix(r"\b(").removesuffix(r")\b") + ")"
+
+
+def _hash(columns: list[str], prose: tuple[str, ...], salt: int) -> pl.Expr:
+    """A hash of a row's cells and ``salt`` (the table); ordinal words are blanked in our prose
+    only (ids, codes and dates hold none)."""
+    cells = [pl.col(c).str.replace_all(_ORDINAL_LIKE, "#") if c in prose else pl.col(c) for c in columns]
+    return pl.concat_str([pl.lit(str(salt)), *cells], separator="\x1f").hash()
 
 
 def _record_rows(tables: Tables, layout: Layout, record_type: str, ids: set[str]) -> dict[str, tuple]:
     """The full content of a few records, every field but the id and note, ordinals blanked in
-    the prose (as _hash does)."""
+    the prose."""
     out: dict[str, list] = {i: [] for i in ids}
+    wanted = pl.Series(sorted(ids), dtype=pl.String)
     for spec in [layout.root[record_type], *layout.children(record_type)]:
         key = "id" if spec.prop is None else spec.parent_column
         names = [c.name for c in spec.columns]
-        frame = tables.frame(spec.name, tuple(names))
+        frame = tables.frame(spec.name, tuple(names), where=_among(key, wanted))
         if frame is None:
             continue
-        rows = frame.filter(pl.col(key).is_in(list(ids))).sort(LINE)
+        rows = frame.sort(LINE)
         prose = PROSE.get(spec.name, ())
         for row in rows.iter_rows(named=True):
             fields = tuple(
@@ -380,7 +420,13 @@ class CsvFrames:
         self.paths = {t.name: t.path for t in layout.tables}
         self.cache: dict[tuple, pl.DataFrame | None] = {}
 
-    def frame(self, name: str, columns: Sequence[str]) -> pl.DataFrame | None:
+    def frame(
+        self,
+        name: str,
+        columns: Sequence[str],
+        where: pl.Expr | None = None,
+        select: Sequence[pl.Expr] | None = None,
+    ) -> pl.DataFrame | None:
         key = (name, tuple(columns))
         if key not in self.cache:
             table = self.tables.get(name)
@@ -391,7 +437,12 @@ class CsvFrames:
                 data[LINE] = table.lines[1 : len(table.rows) + 1]
                 schema = {c: pl.String for c in columns} | {LINE: pl.Int64}
                 self.cache[key] = pl.DataFrame(data, schema=schema)
-        return self.cache[key]
+        frame = self.cache[key]
+        if frame is None:
+            return None
+        if where is not None:
+            frame = frame.filter(where)
+        return frame if select is None else frame.select(*select, LINE)
 
     def path(self, name: str) -> str:
         return self.paths[name]

@@ -482,39 +482,38 @@ class FastRun:
 
 class _FastFrames:
     """Tables for the reading rules (reading_rules.py): the columns they ask for, read again
-    with the options the run proved right for each table, one frame per request."""
+    with the options the run proved right for each table. The rows a rule filters out and the
+    cells it only hashes are never held: polars streams the file through the filter and the
+    expressions, and memory holds what comes out."""
 
     def __init__(self, run: FastRun):
         self.run = run
         self.specs = {t.name: t for t in run.layout.tables}
-        self.cache: dict[tuple, pl.DataFrame | None] = {}
 
-    def frame(self, name: str, columns) -> pl.DataFrame | None:
-        key = (name, tuple(columns))
-        if key in self.cache:
-            return self.cache[key]
+    def frame(self, name: str, columns, where: pl.Expr | None = None, select=None) -> pl.DataFrame | None:
         spec, facade = self.specs.get(name), self.run.facades.get(name)
         if spec is None or facade is None or any(c not in facade.header for c in columns):
-            self.cache[key] = None
             return None
-        df = pl.read_csv(
-            self.run.root / spec.path,
-            infer_schema=False,
-            has_header=True,
-            quote_char='"',
-            raise_if_empty=False,
-            encoding="utf8",
-            columns=list(columns),
+        lazy = (
+            pl.scan_csv(
+                self.run.root / spec.path,
+                infer_schema=False,
+                has_header=True,
+                quote_char='"',
+                raise_if_empty=False,
+                encoding="utf8",
+            )
+            .select([pl.col(c).fill_null("") for c in columns])
+            .with_row_index("_row")
+        )
+        if where is not None:
+            lazy = lazy.filter(where)
+        df = lazy.select("_row", *(select if select is not None else [pl.col(c) for c in columns])).collect(
+            engine="streaming"
         )
         table = FastTable(facade.name, list(facade.header), df, self.run.offsets.get(name))
-        index = pl.int_range(pl.len(), dtype=pl.Int64)
-        out = df.select([pl.col(c).fill_null("") for c in columns]).with_columns(
-            table.lines_of(pl.Series(range(df.height), dtype=pl.Int64)).alias(LINE)
-            if df.height
-            else index.alias(LINE)
-        )
-        self.cache[key] = out
-        return out
+        rows = df.get_column("_row").cast(pl.Int64)
+        return df.drop("_row").with_columns(table.lines_of(rows).alias(LINE))
 
     def path(self, name: str) -> str:
         return self.specs[name].path
