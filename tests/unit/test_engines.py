@@ -50,7 +50,7 @@ def fast_only(root: Path) -> tuple[Report, str | None]:
 
     report = Report(str(root))
     descriptor = _check_descriptor(root, build_layout(), report)
-    return report, run_fast(root, descriptor, build_layout(), report)
+    return report, run_fast(root, descriptor, build_layout(), report).fallback
 
 
 def test_fast_engine_handles_the_seeded_package_itself(seeded):
@@ -117,6 +117,32 @@ def test_uncovered_sentences_are_the_same_problems_for_both(tmp_path):
     assert {p.check for p in fast.sorted_problems()} == {"uncovered-sentence"}
     assert fast.steps == reference.steps and fast.steps[-1] == "coverage"
     assert fast_only(tmp_path)[1] is None
+
+
+def _spans(inputs) -> list[tuple]:
+    return sorted(inputs.spans.iter_rows())
+
+
+@pytest.mark.parametrize("where", ["bundled", "generated"])
+def test_the_fast_engine_hands_coverage_what_the_files_hold(tmp_path, where):
+    # Coverage reads from the run what the run has read (texts, spans, the pointers content
+    # records use): it must be what reading the files gives, source for source.
+    from claimtrail.validation.coverage import read_inputs
+    from claimtrail.validation.validate import _check_descriptor
+
+    if where == "generated":
+        _generator().generate(tmp_path, 120, seed=5)
+        root = tmp_path
+    else:
+        root = REPO / "data"
+    report = Report(str(root))
+    descriptor = _check_descriptor(root, build_layout(), report)
+    outcome = run_fast(root, descriptor, build_layout(), report)
+    assert outcome.fallback is None and outcome.coverage is not None and report.valid
+    files = read_inputs(root)
+    assert outcome.coverage.sources == files.sources
+    assert _spans(outcome.coverage) == _spans(files) and len(_spans(files)) > 100
+    assert {d for *_, d in _spans(files)} == {False, True}
 
 
 def _break(root: Path, table: str, edit) -> None:

@@ -14,7 +14,6 @@ spans, sources and their boilerplate), so that it stays cheap on large packages.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,12 +121,6 @@ def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _overlaps(merged: tuple[list[int], list[int]], s: int, e: int) -> bool:
-    starts, ends = merged
-    i = bisect_right(ends, s)  # the first interval ending after s
-    return i < len(starts) and starts[i] < e
-
-
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, cursor = [], start
     for m in _END.finditer(text, start, end):
@@ -172,46 +165,73 @@ def _column_values(root: Path, path: str, columns: list[str]):
         ) from None
 
 
-def content_spans(root: Path, layout: Layout | None = None) -> dict[str, list[tuple[int, int, bool]]]:
-    """source id -> (start, end, deliberately uncoded) of every pointer a content record uses."""
+def content_columns(layout: Layout) -> list[tuple[str, str, bool]]:
+    """(table, column, deliberately uncoded) of every pointer column whose pointers count."""
+    out = []
+    for table in layout.tables:
+        if table.record_type in _NOT_CONTENT:
+            continue
+        for c in table.columns:
+            if c.kind == "pointer":
+                out.append(
+                    (table.name, c.name, (table.record_type, c.name) == _DELIBERATE and table.prop is None)
+                )
+    return out
+
+
+@dataclass
+class Inputs:
+    """What coverage reads of a package: its sources (id, path, boilerplate spans, text) in the
+    order of sources.csv, and the span of every content pointer (a polars frame of columns
+    source, start, end, deliberate). ``read_inputs`` reads them from the files; the fast engine
+    hands over what it has read already."""
+
+    sources: list[tuple[str, str, list[tuple[int, int]], str]]
+    spans: Any
+
+
+def _content_spans(root: Path, layout: Layout):
     import polars as pl
 
-    layout = layout or build_layout()
     used: list[pl.Series] = []
     deliberate: list[pl.Series] = []
+    columns_of: dict[str, list[tuple[str, bool]]] = {}
+    for name, column, flag in content_columns(layout):
+        columns_of.setdefault(name, []).append((column, flag))
     for table in layout.tables:
-        if table.record_type in _NOT_CONTENT or not (root / table.path).is_file():
+        if table.name not in columns_of or not (root / table.path).is_file():
             continue
-        columns = [c.name for c in table.columns if c.kind == "pointer"]
-        if not columns:
-            continue
-        df = _column_values(root, table.path, columns)
-        for name in columns:
-            ids = df.get_column(name).drop_nulls()
-            wanted = deliberate if (table.record_type, name) == _DELIBERATE and table.prop is None else used
-            wanted.append(ids.filter(ids != ""))
+        df = _column_values(root, table.path, [c for c, _ in columns_of[table.name]])
+        for column, flag in columns_of[table.name]:
+            ids = df.get_column(column).drop_nulls()
+            (deliberate if flag else used).append(ids.filter(ids != ""))
     if not (root / "pointers.csv").is_file():
-        return {}
+        return _no_spans()
     pointers = _column_values(root, "pointers.csv", ["id", "source", "start", "end"]).with_columns(
         pl.col("start").str.strip_chars().cast(pl.Int64, strict=False),
         pl.col("end").str.strip_chars().cast(pl.Int64, strict=False),
     )
     pointers = pointers.filter(pl.col("start").is_not_null() & pl.col("end").is_not_null())
     pointers = pointers.unique("id", keep="first", maintain_order=True)
-    spans: dict[str, list[tuple[int, int, bool]]] = {}
+    parts = [_no_spans()]
     for ids, flag in ((used, False), (deliberate, True)):
-        if not ids:
-            continue
-        every = pl.concat(ids).unique()
-        rows = pointers.filter(pl.col("id").is_in(every.implode())).select("source", "start", "end")
-        for (source,), group in rows.partition_by("source", as_dict=True).items():
-            starts, ends = group.get_column("start").to_list(), group.get_column("end").to_list()
-            spans.setdefault(source, []).extend(zip(starts, ends, [flag] * len(starts), strict=True))
-    return spans
+        if ids:
+            every = pl.concat(ids).unique().implode()
+            rows = pointers.filter(pl.col("id").is_in(every)).select("source", "start", "end")
+            parts.append(rows.with_columns(pl.lit(flag).alias("deliberate")))
+    return pl.concat(parts)
 
 
-def _sources(root: Path, layout: Layout) -> list[tuple[dict[str, str], list[tuple[int, int]]]]:
-    """(sources.csv row, boilerplate spans) of every source."""
+def _no_spans():
+    import polars as pl
+
+    return pl.DataFrame(
+        schema={"source": pl.String, "start": pl.Int64, "end": pl.Int64, "deliberate": pl.Boolean}
+    )
+
+
+def _sources(root: Path, layout: Layout) -> list[tuple[str, str, list[tuple[int, int]]]]:
+    """(id, path, boilerplate spans) of every source."""
     table = read_csv(root / "sources.csv", "sources.csv")
     boiler: dict[str, list[tuple[int, int]]] = {}
     spec = next((t for t in layout.tables if t.record_type == "source" and t.prop == "boilerplate"), None)
@@ -221,52 +241,131 @@ def _sources(root: Path, layout: Layout) -> list[tuple[dict[str, str], list[tupl
                 boiler.setdefault(row.get("source", ""), []).append((int(row["start"]), int(row["end"])))
             except (KeyError, TypeError, ValueError):
                 continue
-    return [(row, boiler.get(row.get("id", ""), [])) for row in table.rows] if table.readable else []
+    rows = table.rows if table.readable else []
+    return [(row.get("id", ""), row.get("path", ""), boiler.get(row.get("id", ""), [])) for row in rows]
 
 
-def measure(root: Path, count_chars: bool = True) -> list[SourceCoverage]:
-    """Coverage of every source; ``count_chars=False`` leaves the character counts at 0 (the
-    validation check needs only the sentences)."""
-    layout = build_layout()
-    spans = content_spans(root, layout)
-    results = []
-    for row, boiler in _sources(root, layout):
-        # A source that cannot be read is not skipped: the package is not complete then.
-        file, why = safe_source_path(root, row.get("path"))
+def read_inputs(root: Path, layout: Layout | None = None) -> Inputs:
+    """Coverage's inputs, read from the package's files; CoverageError names the first that
+    cannot be read (a source that cannot be read is not skipped: the package is not complete)."""
+    layout = layout or build_layout()
+    sources = []
+    for source, path, boiler in _sources(root, layout):
+        file, why = safe_source_path(root, path)
         if file is None:
-            raise CoverageError(f"source {row.get('id')}: {why}")
+            raise CoverageError(f"source {source}: {why}")
         try:
-            text = read_regular(file, MAX_SOURCE_BYTES, root).decode("utf-8")
+            sources.append((source, path, boiler, read_regular(file, MAX_SOURCE_BYTES, root).decode("utf-8")))
         except UnsafeFile as refused:
-            raise CoverageError(f"source {row.get('id')}: {row.get('path')}: {refused.reason}") from None
+            raise CoverageError(f"source {source}: {path}: {refused.reason}") from None
         except UnicodeDecodeError as bad:
             raise CoverageError(
-                f"source {row.get('id')}: {row.get('path')}: not UTF-8 ({bad.reason} at byte {bad.start})"
+                f"source {source}: {path}: not UTF-8 ({bad.reason} at byte {bad.start})"
             ) from None
-        cov = SourceCoverage(row.get("id", ""), row.get("path", ""))
-        pointers = spans.get(cov.source, [])
-        coded = _merged([(s, e) for s, e, deliberate in pointers if not deliberate])
-        uncoded = _merged([(s, e) for s, e, deliberate in pointers if deliberate])
+    return Inputs(sources, _content_spans(root, layout))
+
+
+# Offsets of all sources on one axis: source k's offset o is k * _AXIS + o (a text holds fewer
+# code points than _AXIS), so that one sorted search serves every source at once.
+_AXIS = 1 << 40
+
+
+def _statuses(inputs: Inputs, sentences: list[list[tuple[int, int]]]) -> list[list[str]]:
+    """The status of every sentence (covered, uncoded or unaccounted), source by source.
+
+    A sentence (s, e) is covered when a pointer starts before e and ends after s: among the
+    pointers of its source sorted by start, the furthest end reached by those starting before
+    e (a running maximum) is after s. polars does the search for every sentence at once."""
+    import polars as pl
+
+    keys = pl.DataFrame(
+        {"source": [s[0] for s in inputs.sources], "_k": range(len(inputs.sources))},
+        schema={"source": pl.String, "_k": pl.Int64},
+    )
+    flat_k, flat_s, flat_e = [], [], []
+    for k, spans in enumerate(sentences):
+        for s, e in spans:
+            flat_k.append(k)
+            flat_s.append(s)
+            flat_e.append(e)
+    frame = pl.DataFrame(
+        {"_k": flat_k, "s": flat_s, "e": flat_e}, schema={"_k": pl.Int64, "s": pl.Int64, "e": pl.Int64}
+    )
+    frame = frame.with_row_index("_i").with_columns(
+        (pl.col("_k") * _AXIS + pl.col("s")).alias("_s"),
+        (pl.col("_k") * _AXIS + pl.col("e") - 1).alias("_at"),
+    )
+    spans = (
+        inputs.spans.join(keys, on="source", how="inner")
+        .filter(pl.col("start") < pl.col("end"))
+        .with_columns(
+            (pl.col("_k") * _AXIS + pl.col("start").clip(0, _AXIS - 1)).alias("_at"),
+            (pl.col("_k") * _AXIS + pl.col("end").clip(0, _AXIS - 1)).alias("_reach"),
+        )
+    )
+    status = pl.lit("unaccounted")
+    for flag, name in ((True, "uncoded"), (False, "covered")):  # covered wins
+        reach = (
+            spans.filter(pl.col("deliberate") == flag).sort("_at").select("_at", pl.col("_reach").cum_max())
+        )
+        found = (
+            frame.sort("_at")
+            .join_asof(reach, on="_at", strategy="backward")
+            .select("_i", (pl.col("_reach").fill_null(-1) > pl.col("_s")).alias(name))
+        )
+        frame = frame.join(found, on="_i")
+        status = pl.when(pl.col(name)).then(pl.lit(name)).otherwise(status)
+    flat = frame.sort("_i").select(status.alias("status"))["status"].to_list()
+    out, at = [], 0
+    for spans_ in sentences:
+        out.append(flat[at : at + len(spans_)])
+        at += len(spans_)
+    return out
+
+
+def _sentences(inputs: Inputs) -> list[list[tuple[int, int]]]:
+    """The content sentences of every source, in the order of inputs.sources."""
+    out = []
+    for _, _, boiler, text in inputs.sources:
+        out.append(
+            [span for rs, re_ in content_regions(text, boiler) for span in split_sentences(text, rs, re_)]
+        )
+    return out
+
+
+def measure(root: Path, count_chars: bool = True, inputs: Inputs | None = None) -> list[SourceCoverage]:
+    """Coverage of every source; ``count_chars=False`` leaves the character counts at 0 (the
+    validation check needs only the sentences)."""
+    inputs = inputs or read_inputs(root)
+    sentences = _sentences(inputs)
+    statuses = _statuses(inputs, sentences)
+    results = []
+    for (source, path, boiler, text), spans, status in zip(inputs.sources, sentences, statuses, strict=True):
+        cov = SourceCoverage(source, path)
         if count_chars:
-            covered = bytearray(len(text))
-            for s, e in zip(*coded, strict=True):
-                covered[max(0, s) : min(len(text), e)] = b"\x01" * (min(len(text), e) - max(0, s))
-        for rs, re_ in content_regions(text, boiler):
-            if count_chars:
-                for i in range(rs, re_):
-                    if not text[i].isspace():
-                        cov.content_chars += 1
-                        cov.covered_chars += covered[i]
-            for s, e in split_sentences(text, rs, re_):
-                sentence = Sentence(s, e, text[s:e])
-                if _overlaps(coded, s, e):
-                    sentence.status = "covered"
-                elif _overlaps(uncoded, s, e):
-                    sentence.status = "uncoded"
-                cov.sentences.append(sentence)
+            cov.content_chars, cov.covered_chars = _chars(text, boiler, inputs.spans, source)
+        cov.sentences = [Sentence(s, e, text[s:e], st) for (s, e), st in zip(spans, status, strict=True)]
         cov.text = text
         results.append(cov)
     return results
+
+
+def _chars(text: str, boiler: list[tuple[int, int]], spans, source: str) -> tuple[int, int]:
+    """(content characters, covered content characters) of one text, white space not counted."""
+    import polars as pl
+
+    mine = spans.filter((pl.col("source") == source) & ~pl.col("deliberate"))
+    coded = _merged(list(zip(mine["start"].to_list(), mine["end"].to_list(), strict=True)))
+    covered = bytearray(len(text))
+    for s, e in zip(*coded, strict=True):
+        covered[max(0, s) : min(len(text), e)] = b"\x01" * max(0, min(len(text), e) - max(0, s))
+    content = hit = 0
+    for rs, re_ in content_regions(text, boiler):
+        for i in range(rs, re_):
+            if not text[i].isspace():
+                content += 1
+                hit += covered[i]
+    return content, hit
 
 
 def coverage_setting(descriptor: dict[str, Any]) -> tuple[str, str | None]:
@@ -284,30 +383,34 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def coverage_problems(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
+def coverage_problems(root: Path, descriptor: dict[str, Any], inputs: Inputs | None = None) -> list[Problem]:
     """Every content sentence no record covers and uncoded.csv does not list, as a problem at
-    its line of the source text; none when the package declares partial coverage."""
+    its line of the source text; none when the package declares partial coverage. ``inputs``:
+    what an engine has read already (else read from the files)."""
     setting, why = coverage_setting(descriptor)
     if why is not None:
         return [Problem("datapackage.json", "coverage-setting", why, field=f"{SETTING}.coverage")]
     if setting == PARTIAL:
         return []
     try:
-        results = measure(root, count_chars=False)
+        inputs = inputs or read_inputs(root)
     except CoverageError as e:
         return [Problem("pointers.csv", CHECK, str(e))]
+    sentences = _sentences(inputs)
     problems = []
-    for c in results:
-        for s in c.sentences:
-            if s.status != "unaccounted":
+    for (source, path, _, text), spans, statuses in zip(
+        inputs.sources, sentences, _statuses(inputs, sentences), strict=True
+    ):
+        for (start, end), status in zip(spans, statuses, strict=True):
+            if status != "unaccounted":
                 continue
-            line, column = line_col(c.text, s.start)
+            line, column = line_col(text, start)
             problems.append(
                 Problem(
-                    c.path,
+                    path,
                     CHECK,
-                    f"source {c.source}: sentence {s.start}-{s.end} is covered by no record and "
-                    f"not listed in uncoded.csv: {_short(s.text)!r}",
+                    f"source {source}: sentence {start}-{end} is covered by no record and "
+                    f"not listed in uncoded.csv: {_short(text[start:end])!r}",
                     line=line,
                     column=column,
                     fix="add the record(s) it reports, with a pointer into it, or an uncoded.csv row "

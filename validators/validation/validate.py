@@ -64,8 +64,9 @@ def validate_package(root: Path, engine: str = "fast", progress=None, label: str
     if engine == "fast":
         from claimtrail.validation.fast.run import run_fast
 
-        if run_fast(root, descriptor, layout, report, progress) is None:
-            _check_coverage(root, descriptor, report, progress)
+        outcome = run_fast(root, descriptor, layout, report, progress)
+        if outcome.fallback is None:
+            _check_coverage(root, descriptor, report, progress, outcome.coverage)
             return report
     if progress:
         progress("tables (frictionless)")
@@ -90,14 +91,14 @@ def validate_package(root: Path, engine: str = "fast", progress=None, label: str
     return report
 
 
-def _check_coverage(root: Path, descriptor: dict[str, Any], report: Report, progress) -> None:
+def _check_coverage(root: Path, descriptor: dict[str, Any], report: Report, progress, inputs=None) -> None:
     """Step 5, the same for both engines: every content sentence covered or deliberately
     uncoded. It runs once the rest is valid: the spans of invalid pointers prove nothing."""
     if report.sorted_problems():
         return
     if progress:
         progress("coverage")
-    for problem in coverage_problems(root, descriptor):
+    for problem in coverage_problems(root, descriptor, inputs):
         report.add(problem)
     report.steps.append("coverage")
 

@@ -253,6 +253,16 @@ def pointer_rows(df: pl.DataFrame, texts: dict[str, str], chunk: int = 100_000) 
     return sorted(set(out))
 
 
+def pointer_spans(df: pl.DataFrame) -> pl.DataFrame:
+    """(source, start, end) of every row of pointers.csv, row by row (coverage's input; read
+    only from a valid table, whose offsets are integers)."""
+    return df.select(
+        "source",
+        pl.col("start").str.strip_chars().cast(pl.Int64, strict=False),
+        pl.col("end").str.strip_chars().cast(pl.Int64, strict=False),
+    )
+
+
 def boilerplate_spans(sources: list[Assembled]) -> pl.DataFrame:
     rows = []
     for src in sources:

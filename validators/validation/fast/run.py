@@ -11,6 +11,7 @@ the reference record-schema step and to checks.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from claimtrail.contract.descriptor import table_schema
 from claimtrail.contract.problems import Problem
 from claimtrail.package.csvio import CsvTable
 from claimtrail.validation import checks
+from claimtrail.validation.coverage import Inputs, content_columns
 from claimtrail.validation.fast import checks as fc
 from claimtrail.validation.fast import records as fr
 from claimtrail.validation.fast.engine import (
@@ -87,6 +89,14 @@ class FastRun:
         self.released: set[str] = set()
         self.candidates: dict[str, set[str]] = {}  # record type -> ids the record schema may reject
         self.claimants: pl.Series | None = None  # claimants of claims.csv, for check_graphs' selector
+        # For coverage (coverage.py), gathered as the tables pass: every pointer's span, and
+        # which pointers a content record (or, deliberately, uncoded.csv) uses.
+        self.spans: pl.DataFrame | None = None
+        self.content: dict[bool, dict[str, list[str]]] = {False: {}, True: {}}
+        for name, column, deliberate in content_columns(layout):
+            self.content[deliberate].setdefault(name, []).append(column)
+        self.used: dict[bool, pl.Series] = {}
+        self.spans_complete = True
 
     def run(self) -> None:
         waiting = []
@@ -138,6 +148,7 @@ class FastRun:
         self.offsets[spec.name] = table.offsets
         if spec.prop is None:
             self.lookups[spec.name] = lookup_ids(table)
+        self.note_content(spec, table)
         tc = TableChecks(table, resource["schema"], self.sorted_ids)
         errs = tc.run(self.lookups)
         self.flags[spec.name], self.fk_bad[spec.name], self.pk_dup[spec.name] = tc.flags, tc.fk_bad, tc.pk_dup
@@ -154,6 +165,43 @@ class FastRun:
                     self.add(pspec.path, ptc.t, error, presource["schema"])
                 self.fk_bad[pspec.name].update(ptc.fk_bad)
         return table
+
+    def note_content(self, spec, table: FastTable) -> None:
+        """Mark the pointers this table's content columns use (coverage's input)."""
+        for flag, columns in self.content.items():
+            for column in columns.get(spec.name, ()):
+                if "pointers" not in self.lookups:  # read before pointers.csv: coverage reads the files
+                    self.spans_complete = False
+                    continue
+                ids = self.lookups["pointers"]
+                hit = ids.is_in(table.df.get_column(column).drop_nulls().implode())
+                self.used[flag] = self.used[flag] | hit if flag in self.used else hit
+
+    def coverage_inputs(self):
+        """What coverage needs, from what the run has read, or None when it lacks something
+        (coverage then reads the files)."""
+        if not self.spans_complete or self.spans is None or not self.sources:
+            return None
+        sources = []
+        for src in self.sources:
+            rec = src.record
+            text = self.texts.get(rec.get("id"))
+            if text is None:
+                return None
+            boiler = [
+                (b["start"], b["end"])
+                for b in rec.get("boilerplate") or []
+                if isinstance(b.get("start"), int) and isinstance(b.get("end"), int)
+            ]
+            sources.append((rec.get("id") or "", rec.get("path") or "", boiler, text))
+        empty = pl.Series([False] * self.spans.height, dtype=pl.Boolean)
+        parts = [
+            self.spans.filter(self.used.get(flag, empty)).select(
+                "source", "start", "end", pl.lit(flag).alias("deliberate")
+            )
+            for flag in (False, True)
+        ]
+        return Inputs(sources, pl.concat(parts))
 
     def release(self, name: str) -> None:
         """Let a table go, keeping what later tables and messages need: its ids."""
@@ -253,6 +301,7 @@ class FastRun:
                 named = named.unique("id", keep="first", maintain_order=True)
             self.pointer_state = fr.PointerState(ids, named.filter(pl.col("bad"))["id"])
             self.pointers = table
+            self.spans = fc.pointer_spans(df)
         # Every row of a repeated id is assembled: the reference skips such records, and which
         # one the children attach to depends on all of them.
         if dups is not None and not dups.any():  # the primary key check found no repeated id
@@ -523,22 +572,31 @@ class _FastFrames:
         return facade.header.index(column) + 1 if facade and column in facade.header else None
 
 
-def validate_fast(root: Path, descriptor: dict[str, Any], layout, report, progress=None) -> None:
-    """Steps 2-4 of validate_package (tables, records, own checks) into ``report``.
+def validate_fast(root: Path, descriptor: dict[str, Any], layout, report, progress=None) -> Inputs | None:
+    """Steps 2-4 of validate_package (tables, records, own checks) into ``report``; returns
+    coverage's inputs as read on the way (None when the run could not gather them all).
 
     Raises Fallback when the package holds something the engine cannot vouch for; run_fast()
     then takes back what was reported and the reference steps run.
     """
-    FastRun(root, descriptor, layout, report, progress).run()
+    run = FastRun(root, descriptor, layout, report, progress)
+    run.run()
+    return run.coverage_inputs()
 
 
-def run_fast(root: Path, descriptor: dict[str, Any], layout, report, progress=None) -> str | None:
-    """Run the fast engine into ``report``; on Fallback, undo its problems and return why."""
+@dataclass
+class Outcome:
+    fallback: str | None  # why the fast engine handed the package back, or None
+    coverage: Inputs | None = None  # coverage's inputs, as the run read them
+
+
+def run_fast(root: Path, descriptor: dict[str, Any], layout, report, progress=None) -> Outcome:
+    """Run the fast engine into ``report``; on Fallback, undo its problems and say why."""
     kept, steps = list(report.problems), list(report.steps)
     try:
-        validate_fast(root, descriptor, layout, report, progress)
+        inputs = validate_fast(root, descriptor, layout, report, progress)
     except Fallback as e:
         report.problems[:] = kept
         report.steps[:] = steps
-        return str(e) or "fallback"
-    return None
+        return Outcome(str(e) or "fallback")
+    return Outcome(None, inputs)
