@@ -362,9 +362,9 @@ def test_another_dialect_goes_to_the_reference_engine(tmp_path):
     )
 
 
-def test_many_errors_of_the_benchmark_kinds_give_the_same_report(tmp_path):
-    """Dangling foreign keys, shifted pointers and values outside an enum (benchmarks/invalid.py),
-    past frictionless' 1000 errors per table in claims.csv: capped alike, hints alike."""
+def _many_errors(tmp_path: Path) -> Path:
+    """600 claims, each with a dangling claimant and a stance outside the enum, and 60 shifted
+    pointers (benchmarks/invalid.py)."""
     import polars as pl
 
     valid = tmp_path / "valid"
@@ -376,7 +376,41 @@ def test_many_errors_of_the_benchmark_kinds_give_the_same_report(tmp_path):
     claims = claims.with_columns(pl.lit("asserted").alias("stance"), pl.format("act-{}x", pl.col("claimant")))
     claims.write_csv(root / "claims.csv", line_terminator="\n")
     write_descriptor(root)
-    report = _same_verdict_without_fallback(root)
+    return root
+
+
+def test_the_steps_and_the_report_stop_at_their_limit_alike(tmp_path, monkeypatch):
+    """Past the limit of problems (lowered here from 1,000 to 40), the record schema and the
+    pointer check stop at the same record in both engines, and the report lists the first
+    problems of each file by line, then says that there are more."""
+    from claimtrail.contract import problems
+    from claimtrail.validation import checks, record_schemas
+
+    limit = 40
+    for module in (problems, checks, record_schemas):
+        monkeypatch.setattr(module, "MAX_PROBLEMS", limit)
+    report = _same_verdict_without_fallback(_many_errors(tmp_path))
+    listed: dict[str, list] = {}
+    for p in report.sorted_problems():
+        listed.setdefault(p.path, []).append(p)
+    notes = {path: [p for p in ps if p.check == "limit-problems"] for path, ps in listed.items()}
+    for path in ("claims.csv", "pointers.csv"):
+        assert len(notes[path]) == 1, path
+        rest = [p for p in listed[path] if p.check != "limit-problems"]
+        assert len(rest) == limit, path
+        lines = [p.line for p in rest]
+        assert lines == sorted(lines)
+    assert "records after them were not checked" in notes["claims.csv"][0].message
+    assert "pointers after them were not checked" in notes["pointers.csv"][0].message
+    # The record schema stopped: of 600 failing claims, at most the first 40 were checked.
+    schema = [p for p in report.problems if p.check == "record-schema" and p.path == "claims.csv"]
+    assert 0 < len({p.line for p in schema}) <= limit
+
+
+def test_many_errors_of_the_benchmark_kinds_give_the_same_report(tmp_path):
+    """Dangling foreign keys, shifted pointers and values outside an enum (benchmarks/invalid.py),
+    past frictionless' 1000 errors per table in claims.csv: capped alike, hints alike."""
+    report = _same_verdict_without_fallback(_many_errors(tmp_path))
     by_check = {}
     for p in report.sorted_problems():
         by_check.setdefault((p.path, p.check), []).append(p)

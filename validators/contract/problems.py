@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from claimtrail.files.limits import MAX_PROBLEMS
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -69,7 +71,35 @@ class Report:
                 continue
             seen.add(key)
             out.append(p)
-        return out
+        return _capped(out)
 
     def by_check(self) -> dict[str, int]:
         return dict(sorted(Counter(p.check for p in self.sorted_problems()).items()))
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    """At most MAX_PROBLEMS problems per file (the first by line; ``problems`` are sorted), and
+    after them one problem saying that the file has more."""
+    out: list[Problem] = []
+    listed: Counter = Counter()
+    # A step that stopped at its limit says so itself: that note is always listed, and is the
+    # file's only note.
+    noted = {p.path for p in problems if p.check == "limit-problems"}
+    for p in problems:
+        if p.check == "limit-problems":
+            out.append(p)
+            continue
+        listed[p.path] += 1
+        if listed[p.path] <= MAX_PROBLEMS:
+            out.append(p)
+        elif listed[p.path] == MAX_PROBLEMS + 1 and p.path not in noted:
+            out.append(
+                Problem(
+                    p.path,
+                    "limit-problems",
+                    f"more than {MAX_PROBLEMS:,} problems in this file: the first {MAX_PROBLEMS:,} "
+                    "by line are listed above",
+                    fix="fix those and validate again: the rest are reported then",
+                )
+            )
+    return out

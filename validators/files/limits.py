@@ -31,6 +31,12 @@ MAX_FUZZY_QUOTE = 500  # characters of the quote
 MAX_FUZZY_WORK = 5_000_000  # quote length times text length
 MAX_NEAR_MISSES = 100  # pointers per validation given a near-miss hint; the rest name none
 
+# Problems: frictionless stops at 1,000 errors per table. So does every step of claimtrail
+# validate, each in its own way (the record schema after 1,000 failing records of a type,
+# the pointer check after 1,000 failing pointers), and the report lists at most this many
+# problems per file, the first by line, then one problem saying that there are more.
+MAX_PROBLEMS = 1000
+
 # Release zips read by `claimtrail diff`: members are read whole, so bounded (a zip bomb).
 MAX_ZIP_MEMBERS = 20_000
 MAX_ZIP_MEMBER_BYTES = 256 << 20  # read whole: a member whose header lies is cut here

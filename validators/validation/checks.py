@@ -17,7 +17,7 @@ from typing import Any
 
 from claimtrail.contract.layout import Layout
 from claimtrail.contract.problems import Problem
-from claimtrail.files.limits import MAX_NEAR_MISSES, MAX_SOURCE_BYTES
+from claimtrail.files.limits import MAX_NEAR_MISSES, MAX_PROBLEMS, MAX_SOURCE_BYTES
 from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import CsvTable
 from claimtrail.package.locate import near_miss
@@ -116,55 +116,74 @@ def _near_misses(text: str, quote: str) -> str | None:
 
 
 def check_pointers(pkg: Package) -> Iterator[Problem]:
-    searches = 0  # near-miss searches made: each may take a second, so they are bounded
+    """Each pointer against its text, in the order of pointers.csv; after MAX_PROBLEMS failing
+    pointers the rest are not looked at (the fast engine hands only the pointers that may
+    fail, in the same order, so both engines stop at the same one)."""
+    searches = [0]  # near-miss searches made: each may take a second, so they are bounded
+    failed = 0
     for ptr in pkg.records.get("pointer", []):
-        p = ptr.record
-        text = pkg.texts.get(p.get("source"))
-        start, end, quote = p.get("start"), p.get("end"), p.get("quote")
-        if text is None or not all(isinstance(v, int) for v in (start, end)) or not isinstance(quote, str):
-            continue  # an unverified source, or a cell the table checks already reject
-        if not 0 <= start < end <= len(text):
-            yield pkg.problem(
-                ptr.origin_of(("start",)),
-                "pointer-range",
-                f"pointer {p.get('id')}: span {start}-{end} is not within 0 <= start < end <= {len(text)} of {p['source']}",
-                expected=f"0 <= start < end <= {len(text)}",
-                found=f"{start}-{end}",
-                fix=_where(text, quote),
+        if failed == MAX_PROBLEMS:
+            yield Problem(
+                "pointers.csv",
+                "limit-problems",
+                f"{MAX_PROBLEMS:,} pointers do not match their texts: the pointers after them were not "
+                "checked against theirs",
+                fix="fix those and validate again: the rest are checked then",
             )
-            continue
-        actual = text[start:end]
-        if actual != quote:
-            hint = _where(text, quote)
-            if hint is None and searches < MAX_NEAR_MISSES:
-                searches += 1
-                hint = _near_misses(text, quote)
-            yield pkg.problem(
-                ptr.origin_of(("quote",)),
-                "pointer-quote",
-                f"pointer {p.get('id')}: the text at {start}-{end} of {p['source']} is not the quote",
-                expected=quote,
-                found=actual,
-                fix=hint,
-            )
-            continue
-        prefix, suffix = p.get("prefix"), p.get("suffix")
-        if isinstance(prefix, str) and text[max(0, start - len(prefix)) : start] != prefix:
-            yield pkg.problem(
-                ptr.origin_of(("prefix",)),
-                "pointer-prefix",
-                f"pointer {p.get('id')}: the prefix does not precede the span",
-                expected=prefix,
-                found=text[max(0, start - len(prefix)) : start],
-            )
-        if isinstance(suffix, str) and text[end : end + len(suffix)] != suffix:
-            yield pkg.problem(
-                ptr.origin_of(("suffix",)),
-                "pointer-suffix",
-                f"pointer {p.get('id')}: the suffix does not follow the span",
-                expected=suffix,
-                found=text[end : end + len(suffix)],
-            )
+            return
+        found = list(_pointer_problems(pkg, ptr, searches))
+        failed += bool(found)
+        yield from found
+
+
+def _pointer_problems(pkg: Package, ptr, searches: list[int]) -> Iterator[Problem]:
+    p = ptr.record
+    text = pkg.texts.get(p.get("source"))
+    start, end, quote = p.get("start"), p.get("end"), p.get("quote")
+    if text is None or not all(isinstance(v, int) for v in (start, end)) or not isinstance(quote, str):
+        return  # an unverified source, or a cell the table checks already reject
+    if not 0 <= start < end <= len(text):
+        yield pkg.problem(
+            ptr.origin_of(("start",)),
+            "pointer-range",
+            f"pointer {p.get('id')}: span {start}-{end} is not within 0 <= start < end <= {len(text)} of {p['source']}",
+            expected=f"0 <= start < end <= {len(text)}",
+            found=f"{start}-{end}",
+            fix=_where(text, quote),
+        )
+        return
+    actual = text[start:end]
+    if actual != quote:
+        hint = _where(text, quote)
+        if hint is None and searches[0] < MAX_NEAR_MISSES:
+            searches[0] += 1
+            hint = _near_misses(text, quote)
+        yield pkg.problem(
+            ptr.origin_of(("quote",)),
+            "pointer-quote",
+            f"pointer {p.get('id')}: the text at {start}-{end} of {p['source']} is not the quote",
+            expected=quote,
+            found=actual,
+            fix=hint,
+        )
+        return
+    prefix, suffix = p.get("prefix"), p.get("suffix")
+    if isinstance(prefix, str) and text[max(0, start - len(prefix)) : start] != prefix:
+        yield pkg.problem(
+            ptr.origin_of(("prefix",)),
+            "pointer-prefix",
+            f"pointer {p.get('id')}: the prefix does not precede the span",
+            expected=prefix,
+            found=text[max(0, start - len(prefix)) : start],
+        )
+    if isinstance(suffix, str) and text[end : end + len(suffix)] != suffix:
+        yield pkg.problem(
+            ptr.origin_of(("suffix",)),
+            "pointer-suffix",
+            f"pointer {p.get('id')}: the suffix does not follow the span",
+            expected=suffix,
+            found=text[end : end + len(suffix)],
+        )
 
 
 def _where(text: str, quote: str) -> str | None:

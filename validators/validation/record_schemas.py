@@ -12,6 +12,7 @@ from collections import Counter
 from claimtrail.contract.layout import build_layout
 from claimtrail.contract.problems import Problem, Report
 from claimtrail.contract.schemas import load_schemas, record_validator
+from claimtrail.files.limits import MAX_PROBLEMS
 from claimtrail.package.csvio import CsvTable
 
 _HEADER_CHECKS = {
@@ -25,6 +26,10 @@ _HEADER_CHECKS = {
 
 
 def check_record_schemas(records, tables: dict[str, CsvTable], report: Report) -> None:
+    """Every record of ``records`` (record type -> assembled records, in the order of their
+    rows) against its schema. After MAX_PROBLEMS records of a type have failed, the rest of
+    that type are not checked (as frictionless stops at 1,000 errors per table): both engines
+    hand their records in row order, so both stop at the same record."""
     schemas = load_schemas()
     # Cells under a broken header, and records whose id a second row also claims (they are
     # assembled from the wrong rows), cannot be trusted: the table problem is the one to fix.
@@ -37,9 +42,22 @@ def check_record_schemas(records, tables: dict[str, CsvTable], report: Report) -
         validator = record_validator(schemas, record_type)
         ids = Counter(item.record.get("id") for item in items)
         lost = {c.prop for c in layout.children(record_type) if c.name in unread}
+        failed = 0
         for item in items:
             if ids[item.record.get("id")] > 1:
                 continue
+            if failed == MAX_PROBLEMS:
+                report.add(
+                    Problem(
+                        layout.root[record_type].path,
+                        "limit-problems",
+                        f"{MAX_PROBLEMS:,} {record_type} records fail their JSON Schema: the records after "
+                        "them were not checked against it",
+                        fix="fix those and validate again: the rest are checked then",
+                    )
+                )
+                break
+            before = len(report.problems)
             for error in validator.iter_errors(item.record):
                 file, line, column = item.origin_of(tuple(error.absolute_path)) or (record_type, None, None)
                 if file in broken or (error.absolute_path and error.absolute_path[0] in lost):
@@ -64,6 +82,7 @@ def check_record_schemas(records, tables: dict[str, CsvTable], report: Report) -
                         found=_found(error),
                     )
                 )
+            failed += len(report.problems) > before
 
 
 def _expected(error) -> str | None:

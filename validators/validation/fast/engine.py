@@ -23,9 +23,10 @@ import polars as pl
 
 from claimtrail.contract.descriptor import PATTERN_END, TABLE_RESOURCE_KEYS, TEXT_RESOURCE_KEYS
 from claimtrail.contract.problems import Problem
+from claimtrail.files.limits import MAX_PROBLEMS
 from claimtrail.validation.fast.tables import Fallback, FastTable, read_table
 
-LIMIT_ERRORS = 1000  # frictionless' default per table: later rows are not checked
+LIMIT_ERRORS = MAX_PROBLEMS  # frictionless' default per table: later rows are not checked
 _TABLE_KEYS = TABLE_RESOURCE_KEYS
 _TEXT_KEYS = TEXT_RESOURCE_KEYS
 _CONSTRAINT_ORDER = {  # frictionless' supported_constraints, in the order it tries them
