@@ -82,15 +82,23 @@ def regular_file(path: Path, root: Path | None = None) -> Path:
 
     Nothing is opened: a FIFO or a device is refused by its type alone.
     """
-    path = Path(path)
+    absolute = os.path.abspath(path)
+    folder, leaf = os.path.split(absolute)
     try:
-        resolved = Path(_resolve(str(path)))
+        own = os.lstat(absolute)
+    except OSError:
+        own = None
+    if own is not None and leaf not in ("", ".", "..") and stat.S_ISREG(own.st_mode):
+        # The common case, in two system calls: a regular file, not a link, so its real path
+        # is its folder's (resolved once, cached) and its own name.
+        resolved = os.path.join(_folder(folder), leaf)
+        _inside(resolved, root)
+        return Path(resolved)
+    try:
+        resolved = _resolve(absolute)
     except (OSError, RuntimeError) as e:  # a symbolic link loop
         raise UnsafeFile(f"cannot resolve the path: {getattr(e, 'strerror', None) or e}") from None
-    if root is not None:
-        base = _folder(os.path.abspath(root))
-        if str(resolved) != base and not str(resolved).startswith(base.rstrip(os.sep) + os.sep):
-            raise UnsafeFile("the path leads out of the package folder (through a symbolic link)")
+    _inside(resolved, root)
     try:
         st = os.stat(resolved)
     except FileNotFoundError:
@@ -99,7 +107,14 @@ def regular_file(path: Path, root: Path | None = None) -> Path:
         raise UnsafeFile(e.strerror or str(e)) from None
     if not stat.S_ISREG(st.st_mode):
         raise UnsafeFile(f"it is {_kind(st.st_mode)}, not a regular file")
-    return resolved
+    return Path(resolved)
+
+
+def _inside(resolved: str, root: Path | None) -> None:
+    if root is not None:
+        base = _folder(os.path.abspath(root))
+        if resolved != base and not resolved.startswith(base.rstrip(os.sep) + os.sep):
+            raise UnsafeFile("the path leads out of the package folder (through a symbolic link)")
 
 
 def read_regular(path: Path, limit: int, root: Path | None = None) -> bytes:
