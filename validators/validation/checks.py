@@ -34,6 +34,9 @@ class Package:
     tables: dict[str, CsvTable]
     records: dict[str, list[Assembled]]
     texts: dict[str, str] = field(default_factory=dict)  # source id -> text, for sources that verified
+    # source path (as sources.csv gives it) -> (sha256, bytes) of the file read, so that the
+    # descriptor's hash of the same file is checked without reading it again
+    digests: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def problem(self, origin, check: str, message: str, **kw) -> Problem:
         file, line, column = origin
@@ -60,6 +63,7 @@ def check_sources(pkg: Package) -> Iterator[Problem]:
             yield pkg.problem(src.origin_of(("path",)), "source-path", f"source {rec.get('id')}: {e.reason}")
             continue
         sha = hashlib.sha256(data).hexdigest()
+        pkg.digests[rec["path"]] = (sha, len(data))
         if rec.get("sha256") != sha:
             yield pkg.problem(
                 src.origin_of(("sha256",)),

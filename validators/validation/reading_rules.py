@@ -87,9 +87,12 @@ class Tables(Protocol):
     def column_number(self, name: str, column: str) -> int | None: ...
 
 
-def check_reading_rules(tables: Tables, layout: Layout) -> list[Problem]:
+def check_reading_rules(tables: Tables, layout: Layout, duplicates: bool = True) -> list[Problem]:
+    """Every rule's problems; ``duplicates=False`` leaves likely-duplicate out, for an engine
+    that gives likely_duplicates the signature parts as it reads each table."""
     problems: list[Problem] = []
-    for rule in (_role_support, _casualty_support, _quote_verbatim, _likely_duplicates):
+    rules = [_role_support, _casualty_support, _quote_verbatim] + ([_likely_duplicates] if duplicates else [])
+    for rule in rules:
         problems += list(rule(tables, layout))
     return problems
 
@@ -296,45 +299,41 @@ def _quote_verbatim(tables: Tables, layout: Layout) -> Iterator[Problem]:
 # -- likely-duplicate ---------------------------------------------------------------------
 
 
-def _signatures(tables: Tables, layout: Layout, record_type: str) -> pl.DataFrame | None:
-    """Per record id, a hash of every field but the id and the note, ordinal-like words
-    blanked, and the root row's line and note. Equal records have equal signatures; records of
-    equal signatures are then compared in full (_record_rows), so the hash may be coarse: a
-    collision costs a comparison, never a wrong report. Only the hashes are held in memory,
-    never the tables' cells."""
-    root = layout.root[record_type]
-    names = tuple(c.name for c in root.columns)
-    fields = [c.name for c in root.columns if c.name not in ("id", EXEMPT)]
-    base = tables.frame(
-        root.name,
-        names,
-        select=[
+def signature_part(tables: Tables, layout: Layout, table: str) -> pl.DataFrame | None:
+    """A table's share of its records' signatures (see _signatures): for the root table, per
+    row, the id, LINE, the note and a hash of every other field; for an item table, per row,
+    its parent's id and a hash of the item. An engine may compute it while the table is in
+    memory and hand it to likely_duplicates; only hashes are held, never the cells."""
+    spec = next(t for t in layout.tables if t.name == table)
+    names = tuple(c.name for c in spec.columns)
+    if spec.prop is None:
+        fields = [c.name for c in spec.columns if c.name not in ("id", EXEMPT)]
+        select = [
             pl.col("id"),
             (pl.col(EXEMPT) if EXEMPT in names else pl.lit("")).alias("_note"),
-            _hash(fields, PROSE.get(root.name, ()), 0).alias("_h"),
-        ],
-    )
-    if base is None:
-        return None
-    parts = [base.select("id", "_h")]
-    for k, spec in enumerate(layout.children(record_type), start=1):
+            _hash(fields, PROSE.get(spec.name, ()), spec.name).alias("_h"),
+        ]
+    else:
         cols = [c.name for c in spec.columns if c.name != spec.parent_column]
-        child = tables.frame(
-            spec.name,
-            tuple(c.name for c in spec.columns),
-            select=[
-                pl.col(spec.parent_column).alias("id"),
-                _hash(cols, PROSE.get(spec.name, ()), k).alias("_h"),
-            ],
-        )
-        if child is None:
-            return None
-        parts.append(child.select("id", "_h"))
+        select = [
+            pl.col(spec.parent_column).alias("id"),
+            _hash(cols, PROSE.get(spec.name, ()), spec.name).alias("_h"),
+        ]
+    return tables.frame(spec.name, names, select=select)
+
+
+def _signatures(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Per record id, a hash of every field but the id and the note, ordinal-like words
+    blanked, and the root row's line and note, from the signature parts of a record type's
+    tables (the root table's first). Equal records have equal signatures; records of equal
+    signatures are then compared in full (_record_rows), so the hash may be coarse: a
+    collision costs a comparison, never a wrong report."""
+    base = parts[0]
     # A record is its root row and the set of its items: the sums of their hashes' two halves
     # (32 bits each, so that a sum cannot overflow; each hash salted with its table), which
     # neither the items' order nor a sort costs anything for. One grouping, one join.
     sums = (
-        pl.concat(parts)
+        pl.concat([part.select("id", "_h") for part in parts])
         .group_by("id")
         .agg(
             (pl.col("_h") & 0xFFFFFFFF).sum().alias("_lo"), pl.col("_h").floordiv(1 << 32).sum().alias("_hi")
@@ -350,11 +349,11 @@ def _signatures(tables: Tables, layout: Layout, record_type: str) -> pl.DataFram
 _ORDINAL_LIKE = "(?i)(" + _ORDINALS.pattern.removeprefix(r"\b(").removesuffix(r")\b") + ")"
 
 
-def _hash(columns: list[str], prose: tuple[str, ...], salt: int) -> pl.Expr:
+def _hash(columns: list[str], prose: tuple[str, ...], salt: str) -> pl.Expr:
     """A hash of a row's cells and ``salt`` (the table); ordinal words are blanked in our prose
     only (ids, codes and dates hold none)."""
     cells = [pl.col(c).str.replace_all(_ORDINAL_LIKE, "#") if c in prose else pl.col(c) for c in columns]
-    return pl.concat_str([pl.lit(str(salt)), *cells], separator="\x1f").hash()
+    return pl.concat_str([pl.lit(salt), *cells], separator="\x1f").hash()
 
 
 def _record_rows(tables: Tables, layout: Layout, record_type: str, ids: set[str]) -> dict[str, tuple]:
@@ -384,32 +383,39 @@ def _likely_duplicates(tables: Tables, layout: Layout) -> Iterator[Problem]:
     for record_type in DUPLICATES:
         if record_type not in layout.root:
             continue
-        sig = _signatures(tables, layout, record_type)
-        if sig is None:
+        specs = [layout.root[record_type], *layout.children(record_type)]
+        parts = [signature_part(tables, layout, spec.name) for spec in specs]
+        if all(part is not None for part in parts):
+            yield from likely_duplicates(tables, layout, record_type, parts)
+
+
+def likely_duplicates(tables: Tables, layout: Layout, record_type: str, parts: list) -> Iterator[Problem]:
+    """The likely-duplicate problems of one record type, from the signature parts of its
+    tables (signature_part, the root table's first)."""
+    sig = _signatures(parts)
+    groups = sig.filter(pl.col("id") != "").filter(pl.len().over("_sig") > 1).sort(LINE)
+    if groups.is_empty():
+        return
+    full = _record_rows(tables, layout, record_type, set(groups["id"]))
+    root = layout.root[record_type]
+    seen: dict[tuple, str] = {}
+    notes = dict(zip(groups["id"], groups["_note"]))
+    for row in groups.iter_rows(named=True):
+        content = full[row["id"]]
+        first = seen.setdefault(content, row["id"])
+        if first == row["id"] or row["_note"] or notes[first]:
             continue
-        groups = sig.filter(pl.col("id") != "").filter(pl.len().over("_sig") > 1).sort(LINE)
-        if groups.is_empty():
-            continue
-        full = _record_rows(tables, layout, record_type, set(groups["id"]))
-        root = layout.root[record_type]
-        seen: dict[tuple, str] = {}
-        notes = dict(zip(groups["id"], groups["_note"]))
-        for row in groups.iter_rows(named=True):
-            content = full[row["id"]]
-            first = seen.setdefault(content, row["id"])
-            if first == row["id"] or row["_note"] or notes[first]:
-                continue
-            yield problem(
-                tables,
-                root.name,
-                "id",
-                row[LINE],
-                f"{record_type} {row['id']} is identical to {first} in every field but its id",
-                fix="merge the two (a tombstone keeps the retired id), or say in the note what tells them apart"
-                if EXEMPT in {c.name for c in root.columns}
-                else "merge the two (a tombstone keeps the retired id)",
-                check="likely-duplicate",
-            )
+        yield problem(
+            tables,
+            root.name,
+            "id",
+            row[LINE],
+            f"{record_type} {row['id']} is identical to {first} in every field but its id",
+            fix="merge the two (a tombstone keeps the retired id), or say in the note what tells them apart"
+            if EXEMPT in {c.name for c in root.columns}
+            else "merge the two (a tombstone keeps the retired id)",
+            check="likely-duplicate",
+        )
 
 
 class CsvFrames:

@@ -36,7 +36,13 @@ from claimtrail.validation.fast.engine import (
     text_file_digest,
 )
 from claimtrail.validation.fast.tables import Fallback, FastTable
-from claimtrail.validation.reading_rules import LINE, check_reading_rules
+from claimtrail.validation.reading_rules import (
+    DUPLICATES,
+    LINE,
+    check_reading_rules,
+    likely_duplicates,
+    signature_part,
+)
 
 EVERY_RECORD = ("source", "tombstone")  # small types whose checks read every record
 
@@ -82,6 +88,7 @@ class FastRun:
         self.minis: dict[str, dict[str, CsvTable]] = {}  # record type -> rows to assemble at the end
         self.subsets: dict[str, list] = {}  # record type -> assembled records a check may report on
         self.texts: dict[str, str] = {}
+        self.digests: dict[str, tuple[str, int]] = {}
         self.sources: list = []
         self.stones: list = []
         self.own: list[Problem] = []
@@ -252,9 +259,12 @@ class FastRun:
 
     def group(self, record_type: str, specs: list, tables: dict[str, FastTable]) -> None:
         g = Group(record_type)
+        parts = []
         for spec in specs:
             table = tables.get(spec.name) or self.check_table(spec)
             self.step(f"records: {spec.path}")
+            if record_type in DUPLICATES:  # the rule's hashes, while the cells are in memory
+                parts.append(signature_part(_HeldFrames(self, spec.name, table), self.layout, spec.name))
             if spec.prop is None:
                 self.root_rows(g, spec, table)
             else:
@@ -263,6 +273,12 @@ class FastRun:
                 self.release(spec.name)
             del table  # before the next table is read
         tables.clear()
+        if (
+            parts
+            and len(parts) == 1 + len(self.layout.children(record_type))
+            and all(part is not None for part in parts)
+        ):
+            self.own += list(likely_duplicates(_FastFrames(self), self.layout, record_type, parts))
         self.conclude(g, specs)
         for spec in specs:
             if spec.name != "pointers":
@@ -398,7 +414,7 @@ class FastRun:
             self.step("sources: hashes and texts")
             pkg = fc.package(self.root, self.layout, self.facades, {"source": records})
             self.own += list(checks.check_sources(pkg))
-            self.texts, self.sources = pkg.texts, records
+            self.texts, self.sources, self.digests = pkg.texts, records, pkg.digests
         elif record_type == "tombstone":
             self.stones = records
 
@@ -425,7 +441,8 @@ class FastRun:
         tables = {t.name for t in self.layout.tables}
         for r in self.resources:
             if r.get("name") not in tables:  # check_resources let only plain text files through
-                sha, size = text_file_digest(self.root / r["path"], self.root)
+                known = self.digests.get(r["path"])  # read already, as a source's text
+                sha, size = known or text_file_digest(self.root / r["path"], self.root)
                 for error in file_errors(r, sha, size):
                     self.add(r["path"], None, error, None)
 
@@ -519,7 +536,7 @@ class FastRun:
             self.own += list(
                 checks.check_tombstones(fc.package(root, layout, facades, {**live, "tombstone": self.stones}))
             )
-        self.own += check_reading_rules(_FastFrames(self), layout)
+        self.own += check_reading_rules(_FastFrames(self), layout, duplicates=False)
         for problem in self.own:
             self.report.add(problem)
         self.report.counts = {t: self.counts.get(t, 0) for t in layout.root}
@@ -543,26 +560,16 @@ class _FastFrames:
         spec, facade = self.specs.get(name), self.run.facades.get(name)
         if spec is None or facade is None or any(c not in facade.header for c in columns):
             return None
-        lazy = (
-            pl.scan_csv(
-                self.run.root / spec.path,
-                infer_schema=False,
-                has_header=True,
-                quote_char='"',
-                raise_if_empty=False,
-                encoding="utf8",
-            )
-            .select([pl.col(c).fill_null("") for c in columns])
-            .with_row_index("_row")
+        lazy = pl.scan_csv(
+            self.run.root / spec.path,
+            infer_schema=False,
+            has_header=True,
+            quote_char='"',
+            raise_if_empty=False,
+            encoding="utf8",
         )
-        if where is not None:
-            lazy = lazy.filter(where)
-        df = lazy.select("_row", *(select if select is not None else [pl.col(c) for c in columns])).collect(
-            engine="streaming"
-        )
-        table = FastTable(facade.name, list(facade.header), df, self.run.offsets.get(name))
-        rows = df.get_column("_row").cast(pl.Int64)
-        return df.drop("_row").with_columns(table.lines_of(rows).alias(LINE))
+        table = FastTable(facade.name, list(facade.header), facade.df, self.run.offsets.get(name))
+        return _rule_frame(lazy, table, columns, where, select)
 
     def path(self, name: str) -> str:
         return self.specs[name].path
@@ -570,6 +577,32 @@ class _FastFrames:
     def column_number(self, name: str, column: str) -> int | None:
         facade = self.run.facades.get(name)
         return facade.header.index(column) + 1 if facade and column in facade.header else None
+
+
+class _HeldFrames(_FastFrames):
+    """The reading rules' frames of the one table the run holds in memory."""
+
+    def __init__(self, run: FastRun, name: str, table: FastTable):
+        super().__init__(run)
+        self.name, self.table = name, table
+
+    def frame(self, name: str, columns, where: pl.Expr | None = None, select=None) -> pl.DataFrame | None:
+        if name != self.name or any(c not in self.table.header for c in columns):
+            return None
+        return _rule_frame(self.table.df.lazy(), self.table, columns, where, select)
+
+
+def _rule_frame(lazy: pl.LazyFrame, table: FastTable, columns, where, select) -> pl.DataFrame:
+    """What Tables.frame gives (reading_rules.py), from a table's cells as polars reads them
+    (``lazy``: the file or the frame in memory), streamed through the filter and expressions."""
+    lazy = lazy.select([pl.col(c).fill_null("") for c in columns]).with_row_index("_row")
+    if where is not None:
+        lazy = lazy.filter(where)
+    df = lazy.select("_row", *(select if select is not None else [pl.col(c) for c in columns])).collect(
+        engine="streaming"
+    )
+    rows = df.get_column("_row").cast(pl.Int64)
+    return df.drop("_row").with_columns(table.lines_of(rows).alias(LINE))
 
 
 def validate_fast(root: Path, descriptor: dict[str, Any], layout, report, progress=None) -> Inputs | None:
