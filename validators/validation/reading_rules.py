@@ -299,11 +299,14 @@ def _quote_verbatim(tables: Tables, layout: Layout) -> Iterator[Problem]:
 # -- likely-duplicate ---------------------------------------------------------------------
 
 
-def signature_part(tables: Tables, layout: Layout, table: str) -> pl.DataFrame | None:
+def signature_part(
+    tables: Tables, layout: Layout, table: str, among: pl.Series | None = None
+) -> pl.DataFrame | None:
     """A table's share of its records' signatures (see _signatures): for the root table, per
-    row, the id, LINE, the note and a hash of every other field; for an item table, per row,
-    its parent's id and a hash of the item. An engine may compute it while the table is in
-    memory and hand it to likely_duplicates; only hashes are held, never the cells."""
+    row, the id, LINE, the note and a hash of every other field; for an item table, per row
+    of the parents in ``among`` (root_candidates), its parent's id and a hash of the item. An
+    engine may compute it while the table is in memory and hand it to likely_duplicates; only
+    hashes are held, never the cells."""
     spec = next(t for t in layout.tables if t.name == table)
     names = tuple(c.name for c in spec.columns)
     if spec.prop is None:
@@ -319,16 +322,24 @@ def signature_part(tables: Tables, layout: Layout, table: str) -> pl.DataFrame |
             pl.col(spec.parent_column).alias("id"),
             _hash(cols, PROSE.get(spec.name, ()), spec.name).alias("_h"),
         ]
+        if among is not None:
+            return tables.frame(spec.name, names, where=_among(spec.parent_column, among), select=select)
     return tables.frame(spec.name, names, select=select)
+
+
+def root_candidates(root_part: pl.DataFrame) -> pl.Series:
+    """The ids whose root rows hash alike: two records equal in every field are among them, so
+    only their items need hashing (usually none, or a handful)."""
+    return root_part.filter(pl.col("_h").is_duplicated() & (pl.col("id") != ""))["id"]
 
 
 def _signatures(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """Per record id, a hash of every field but the id and the note, ordinal-like words
     blanked, and the root row's line and note, from the signature parts of a record type's
-    tables (the root table's first). Equal records have equal signatures; records of equal
-    signatures are then compared in full (_record_rows), so the hash may be coarse: a
-    collision costs a comparison, never a wrong report."""
-    base = parts[0]
+    tables (the root table's first, the items' of root_candidates only). Equal records have
+    equal signatures; records of equal signatures are then compared in full (_record_rows), so
+    the hash may be coarse: a collision costs a comparison, never a wrong report."""
+    base = parts[0].filter(pl.col("id").is_in(root_candidates(parts[0]).implode()))
     # A record is its root row and the set of its items: the sums of their hashes' two halves
     # (32 bits each, so that a sum cannot overflow; each hash salted with its table), which
     # neither the items' order nor a sort costs anything for. One grouping, one join.
@@ -383,8 +394,11 @@ def _likely_duplicates(tables: Tables, layout: Layout) -> Iterator[Problem]:
     for record_type in DUPLICATES:
         if record_type not in layout.root:
             continue
-        specs = [layout.root[record_type], *layout.children(record_type)]
-        parts = [signature_part(tables, layout, spec.name) for spec in specs]
+        root = signature_part(tables, layout, layout.root[record_type].name)
+        if root is None:
+            continue
+        among = root_candidates(root)
+        parts = [root] + [signature_part(tables, layout, c.name, among) for c in layout.children(record_type)]
         if all(part is not None for part in parts):
             yield from likely_duplicates(tables, layout, record_type, parts)
 

@@ -41,6 +41,7 @@ from claimtrail.validation.reading_rules import (
     LINE,
     check_reading_rules,
     likely_duplicates,
+    root_candidates,
     signature_part,
 )
 
@@ -259,12 +260,16 @@ class FastRun:
 
     def group(self, record_type: str, specs: list, tables: dict[str, FastTable]) -> None:
         g = Group(record_type)
-        parts = []
+        parts: list = []
+        among = None
         for spec in specs:
             table = tables.get(spec.name) or self.check_table(spec)
             self.step(f"records: {spec.path}")
             if record_type in DUPLICATES:  # the rule's hashes, while the cells are in memory
-                parts.append(signature_part(_HeldFrames(self, spec.name, table), self.layout, spec.name))
+                held = _HeldFrames(self, spec.name, table)
+                parts.append(signature_part(held, self.layout, spec.name, among))
+                if spec.prop is None and parts[0] is not None:
+                    among = root_candidates(parts[0])
             if spec.prop is None:
                 self.root_rows(g, spec, table)
             else:
