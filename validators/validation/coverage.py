@@ -121,6 +121,10 @@ def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
+_INITIALISM = re.compile(r"(?:[a-z]\.)*[a-z]")  # "u.s", the token of "U.S."
+_ALNUM = re.compile(r"[^\W_]")  # a character str.isalnum() accepts (re's \w less "_")
+
+
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, cursor = [], start
     for m in _END.finditer(text, start, end):
@@ -129,7 +133,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         while i > cursor and text[i - 1] in _WORD:
             i -= 1
         token = text[i:j].lower()
-        if token in ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", token):
+        if token in ABBREVIATIONS or _INITIALISM.fullmatch(token):
             continue  # "Mr." or an initialism such as "U.S."
         spans.append((cursor, m.end()))
         cursor = m.end()
@@ -140,7 +144,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
-        if s < e and any(ch.isalnum() for ch in text[s:e]):
+        if s < e and _ALNUM.search(text, s, e):
             out.append((s, e))
     return out
 
@@ -282,12 +286,9 @@ def _statuses(inputs: Inputs, sentences: list[list[tuple[int, int]]]) -> list[li
         {"source": [s[0] for s in inputs.sources], "_k": range(len(inputs.sources))},
         schema={"source": pl.String, "_k": pl.Int64},
     )
-    flat_k, flat_s, flat_e = [], [], []
-    for k, spans in enumerate(sentences):
-        for s, e in spans:
-            flat_k.append(k)
-            flat_s.append(s)
-            flat_e.append(e)
+    flat_k = [k for k, spans in enumerate(sentences) for _ in spans]
+    flat_s = [s for spans in sentences for s, _ in spans]
+    flat_e = [e for spans in sentences for _, e in spans]
     frame = pl.DataFrame(
         {"_k": flat_k, "s": flat_s, "e": flat_e}, schema={"_k": pl.Int64, "s": pl.Int64, "e": pl.Int64}
     )
@@ -303,17 +304,17 @@ def _statuses(inputs: Inputs, sentences: list[list[tuple[int, int]]]) -> list[li
             (pl.col("_k") * _AXIS + pl.col("end").clip(0, _AXIS - 1)).alias("_reach"),
         )
     )
+    frame = frame.sort("_at")
     status = pl.lit("unaccounted")
     for flag, name in ((True, "uncoded"), (False, "covered")):  # covered wins
         reach = (
             spans.filter(pl.col("deliberate") == flag).sort("_at").select("_at", pl.col("_reach").cum_max())
         )
-        found = (
-            frame.sort("_at")
-            .join_asof(reach, on="_at", strategy="backward")
-            .select("_i", (pl.col("_reach").fill_null(-1) > pl.col("_s")).alias(name))
+        frame = (
+            frame.join_asof(reach, on="_at", strategy="backward")
+            .with_columns((pl.col("_reach").fill_null(-1) > pl.col("_s")).alias(name))
+            .drop("_reach")
         )
-        frame = frame.join(found, on="_i")
         status = pl.when(pl.col(name)).then(pl.lit(name)).otherwise(status)
     flat = frame.sort("_i").select(status.alias("status"))["status"].to_list()
     out, at = [], 0
