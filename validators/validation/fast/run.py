@@ -594,13 +594,21 @@ class _HeldFrames(_FastFrames):
     def frame(self, name: str, columns, where: pl.Expr | None = None, select=None) -> pl.DataFrame | None:
         if name != self.name or any(c not in self.table.header for c in columns):
             return None
-        return _rule_frame(self.table.df.lazy(), self.table, columns, where, select)
+        # A slice of rows at a time: a hash of every cell of a row builds the row's cells
+        # joined, which for a million claims would be a copy of the table.
+        df, step = self.table.df, 200_000
+        parts = [
+            _rule_frame(df.slice(at, step).lazy(), self.table, columns, where, select, at)
+            for at in range(0, max(df.height, 1), step)
+        ]
+        return pl.concat(parts)
 
 
-def _rule_frame(lazy: pl.LazyFrame, table: FastTable, columns, where, select) -> pl.DataFrame:
+def _rule_frame(lazy: pl.LazyFrame, table: FastTable, columns, where, select, first: int = 0) -> pl.DataFrame:
     """What Tables.frame gives (reading_rules.py), from a table's cells as polars reads them
-    (``lazy``: the file or the frame in memory), streamed through the filter and expressions."""
-    lazy = lazy.select([pl.col(c).fill_null("") for c in columns]).with_row_index("_row")
+    (``lazy``: the file or the frame in memory, from its row ``first`` on), streamed through
+    the filter and expressions."""
+    lazy = lazy.select([pl.col(c).fill_null("") for c in columns]).with_row_index("_row", offset=first)
     if where is not None:
         lazy = lazy.filter(where)
     df = lazy.select("_row", *(select if select is not None else [pl.col(c) for c in columns])).collect(
