@@ -363,6 +363,13 @@ def tricky_release(tmp_path_factory, tricky_dist) -> Path:
     return once(tmp_path_factory, "tricky-release", lambda folder: unpack(members_of(zip_path), folder))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked long first, in their order, then the rest in theirs: xdist hands tests
+    out in this order, so the longest ones start at once on different workers instead of
+    ending the run on one worker while the other is idle."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 # Hypothesis profiles: "ci" (the default) keeps the fuzzing suite short; HYPOTHESIS_PROFILE=long
 # draws many more hostile packages, for a run on demand. Tests that set max_examples keep it.
 settings.register_profile(

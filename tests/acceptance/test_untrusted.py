@@ -168,6 +168,7 @@ def bounded(base, tmp_path_factory) -> tuple[dict, dict, dict]:
     )
 
 
+@pytest.mark.long
 def test_every_command_refuses_every_hostile_package_quickly(bounded):
     """Exit 1 or 2 with the offending file named, within the CPU bound, nothing blocked,
     no traceback, the package unchanged; and the peak memory of all of them within bound."""

@@ -634,6 +634,7 @@ def test_validate_package_reports_on_any_descriptor_bytes(pkg, data):
     assert all(p.path == "datapackage.json" for p in report.problems)
 
 
+@pytest.mark.long
 @settings(
     max_examples=examples(full=25, ci=10),
     deadline=None,

@@ -389,6 +389,7 @@ def _checkout_copy(target: Path) -> Path:
 
 
 @pytest.mark.wheel
+@pytest.mark.long
 def test_wheel_and_sdist_are_built_reproducibly_beside_the_data_zip(tmp_path):
     assert have_build(), "the build tool is missing: the test extra installs it"
     project = _checkout_copy(tmp_path / "project")
