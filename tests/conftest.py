@@ -308,30 +308,66 @@ def bundled_copy(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_release(tmp_path_factory) -> Path:
-    """The bundled data's release zip (no wheel), unpacked: the folder a user works in. Built
-    once per test process; tests only read it."""
-    from unpacked_release import members_of, unpack
+def bundled_dist(tmp_path_factory) -> Path:
+    """The release folder (zip and checksums, no wheel) of the bundled data, built once per
+    test run and shared by the xdist workers; tests only read it."""
+    from once import once
 
     from claimtrail.publish.release import build_release
 
-    root = tmp_path_factory.mktemp("bundled-release")
-    release = build_release(DATA, root / "dist", python_dist=False)
-    return unpack(members_of(release.zip_path), root / "unpacked")
+    def build(folder: Path) -> None:
+        build_release(DATA, folder, python_dist=False)
+
+    return once(tmp_path_factory, "bundled-dist", build)
 
 
 @pytest.fixture(scope="session")
-def tricky_release(tmp_path_factory) -> Path:
-    """The release of release_package's test package, whose cells start with =, +, -, @, a tab
-    or an apostrophe, unpacked. Built once per test process; tests only read it."""
-    from release_package import write_package
+def bundled_release(tmp_path_factory, bundled_dist) -> Path:
+    """The bundled data's release zip (no wheel), unpacked: the folder a user works in."""
+    from once import once
     from unpacked_release import members_of, unpack
+
+    from claimtrail.publish.release import zip_name
+
+    version = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    zip_path = bundled_dist / zip_name(version)
+    return once(tmp_path_factory, "bundled-release", lambda folder: unpack(members_of(zip_path), folder))
+
+
+@pytest.fixture(scope="session")
+def tricky_dist(tmp_path_factory) -> Path:
+    """The release folder (zip and checksums, no wheel) of release_package's test package,
+    whose cells start with =, +, -, @, a tab or an apostrophe. Built once per test run and
+    shared by the xdist workers; tests only read it."""
+    from once import once
+    from release_package import write_package
 
     from claimtrail.publish.release import build_release
 
-    root = tmp_path_factory.mktemp("tricky-release")
-    release = build_release(write_package(root / "pkg"), root / "dist", python_dist=False)
-    return unpack(members_of(release.zip_path), root / "unpacked")
+    def build(folder: Path) -> None:
+        build_release(write_package(folder / "pkg"), folder / "dist", python_dist=False)
+
+    return once(tmp_path_factory, "tricky-dist", build) / "dist"
+
+
+@pytest.fixture(scope="session")
+def tricky_release(tmp_path_factory, tricky_dist) -> Path:
+    """The tricky_dist zip, unpacked."""
+    from once import once
+    from release_package import VERSION
+    from unpacked_release import members_of, unpack
+
+    from claimtrail.publish.release import zip_name
+
+    zip_path = tricky_dist / zip_name(VERSION)
+    return once(tmp_path_factory, "tricky-release", lambda folder: unpack(members_of(zip_path), folder))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked long first, in their order, then the rest in theirs: xdist hands tests
+    out in this order, so the longest ones start at once on different workers instead of
+    ending the run on one worker while the other is idle."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 # Hypothesis profiles: "ci" (the default) keeps the fuzzing suite short; HYPOTHESIS_PROFILE=long
@@ -340,4 +376,11 @@ settings.register_profile(
     "ci", max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate]
 )
 settings.register_profile("long", max_examples=500, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+
+def examples(full: int, ci: int) -> int:
+    """max_examples of a property whose every example validates a whole package: ``ci`` in the
+    default profile, which keeps the suite short, and ``full`` in any other ("long")."""
+    return ci if PROFILE == "ci" else full

@@ -127,12 +127,13 @@ def bounded(base, tmp_path_factory) -> tuple[dict, dict, dict]:
             cases.append(argv)
             owners.append(name)
     bomb = root / "bomb.zip"
+    # The fastest deflate level: as large once inflated, and written in half the time.
     with (
-        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z,
         z.open("datapackage.json", "w", force_zip64=True) as f,
     ):
         for _ in range(600):
-            f.write(bytes(1 << 20))  # 600 MiB of zeros, a few hundred KB compressed
+            f.write(bytes(1 << 20))  # 600 MiB of zeros, under 3 MB compressed
     sparse = root / "sparse.txt"
     with open(sparse, "wb") as f:
         f.truncate(3 << 30)
@@ -167,6 +168,7 @@ def bounded(base, tmp_path_factory) -> tuple[dict, dict, dict]:
     )
 
 
+@pytest.mark.long
 def test_every_command_refuses_every_hostile_package_quickly(bounded):
     """Exit 1 or 2 with the offending file named, within the CPU bound, nothing blocked,
     no traceback, the package unchanged; and the peak memory of all of them within bound."""

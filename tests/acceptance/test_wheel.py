@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, REPO, SCHEMA
+from once import once
 from schema_clients import check_every_type, record_files
 
 pytestmark = pytest.mark.wheel
@@ -16,14 +17,18 @@ pytestmark = pytest.mark.wheel
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    [built] = out.glob("claimtrail-*.whl")
+    """The checkout's wheel, built once per test run even when xdist sends these tests to
+    different workers (once.py)."""
+
+    def build(out: Path) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    [built] = once(tmp_path_factory, "wheel", build).glob("claimtrail-*.whl")
     return built
 
 

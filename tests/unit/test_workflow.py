@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, REPO, write_descriptor
-from release_package import write_package
+from release_package import VERSION, write_package
 
 from claimtrail.cli import main
 from claimtrail.files.zipread import ExtractedZip, ZipRefused, extract_zip
 from claimtrail.package.folder import NoPackage, find_package, open_package
-from claimtrail.publish.release import build_release, zip_folder, zip_name
+from claimtrail.publish.release import zip_folder, zip_name
 from claimtrail.validation.validate import validate_package
 
 # -- the package-folder rule ------------------------------------------------------------------
@@ -135,11 +135,10 @@ def test_the_private_folder_is_removed_afterwards(tmp_path):
     assert not folder.exists()
 
 
-@pytest.fixture(scope="module")
-def release_zip(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("zip")
-    release = build_release(write_package(root / "pkg"), root / "dist", python_dist=False)
-    return release.zip_path
+@pytest.fixture
+def release_zip(tricky_dist) -> Path:
+    """The zip of release_package's test package (conftest builds it once per run)."""
+    return tricky_dist / zip_name(VERSION)
 
 
 def test_the_release_zip_holds_one_top_level_folder(release_zip):
