@@ -19,7 +19,7 @@ import pytest
 from conftest import SmallPackage, write_records
 from helpers import read_rows, write_rows
 from hostile import SOURCE, Listener, copy, edit_descriptor, replace_with, resource, snapshot
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from claimtrail.cli import main
@@ -132,15 +132,17 @@ def apply(pkg: Path, damage: tuple, url: str) -> None:
         path = pkg / "datapackage.json"
         if not path.is_file() or path.is_symlink():
             return
-        text = {
-            "array": "[]",
-            "deep": "[" * (64 + how) + "]" * (64 + how),
-            "number": '{"version": ' + "7" * (100 + how) + "}",
-            "duplicate": '{"name": "a", "name": "b"}',
-            "truncated": path.read_text(encoding="utf-8")[: how % 500],
-            "binary": "\udcff",
-            "not-dict-resources": '{"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "resources": [1, "x", null]}',
-        }[what]
+        if what == "truncated":  # read only here: an earlier damage may have left bytes that are not UTF-8
+            text = path.read_bytes().decode("utf-8", "surrogateescape")[: how % 500]
+        else:
+            text = {
+                "array": "[]",
+                "deep": "[" * (64 + how) + "]" * (64 + how),
+                "number": '{"version": ' + "7" * (100 + how) + "}",
+                "duplicate": '{"name": "a", "name": "b"}',
+                "binary": "\udcff",
+                "not-dict-resources": '{"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "resources": [1, "x", null]}',
+            }[what]
         path.write_bytes(text.encode("utf-8", "surrogateescape"))
     elif kind == "header":
         path = pkg / f"{what}.csv"
@@ -177,6 +179,20 @@ def apply(pkg: Path, damage: tuple, url: str) -> None:
             rows[1][at] = rows[1][0]
         elif what == "variant":
             claim_rows[1][claim_rows[0].index("variant_of")] = claim_rows[1][0]
+        elif what == "via":  # a claim passed on via its own claimant
+            attributions = pkg / "claim_attributions.csv"
+            if not (attributions.is_file() and not attributions.is_symlink() and _utf8(attributions)):
+                return
+            chain = read_rows(attributions)
+            if len(chain) < 2 or "via" not in chain[0] or "claimant" not in claim_rows[0]:
+                return
+            claimant = {r[0]: r[claim_rows[0].index("claimant")] for r in claim_rows[1:] if r}
+            row = chain[1]
+            if not claimant.get(row[chain[0].index("claim")]):
+                return
+            row[chain[0].index("via")] = claimant[row[chain[0].index("claim")]]
+            write_rows(attributions, chain)
+            return
         write_rows(events, rows)
         write_rows(claims, claim_rows)
 
@@ -204,6 +220,10 @@ def _check(capsys, listener: Listener, pkg: Path, argv: list[str], allowed=(1, 2
 
 @FUZZ
 @given(damage=damages, engine=st.sampled_from(["fast", "frictionless"]))
+# Damages that once broke the test itself: a claim passed on via its own claimant, and a
+# descriptor cut short after an earlier damage left bytes that are not UTF-8.
+@example(damage=[("graph", "via", 0)], engine="fast")
+@example(damage=[("descriptor", "binary", 1), ("descriptor", "truncated", 3)], engine="fast")
 def test_validate_keeps_its_promise_on_hostile_packages(base, listener, capsys, damage, engine):
     with tempfile.TemporaryDirectory() as tmp:
         pkg = copy(base, Path(tmp) / "pkg")
