@@ -239,7 +239,7 @@ def render(results: dict) -> str:
     lines.append("")
     if reused:
         dates = sorted(
-            {r["frictionless"]["measured"] for r in rows if r.get("frictionless", {}).get("reused")}
+            {r["frictionless"]["measured"] for r in rows if (r.get("frictionless") or {}).get("reused")}
         )
         lines += [
             "\\* frictionless' figure recorded for the same generated package (same descriptor, so the same "
