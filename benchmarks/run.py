@@ -493,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
                 "steps": steps["steps"],
             }
         )
-        if claims == max(args.sizes):
+        # The descriptor target (issue 11) is for the headline package (10,024 resources).
+        if claims == (HEADLINE if HEADLINE in args.sizes else max(args.sizes)):
             results["descriptor"] = {"claims": claims, **descriptor_seconds(root, args.repeat)}
         if claims in args.invalid_sizes:
             sys.path.insert(0, str(HERE))

@@ -391,10 +391,25 @@ def _metadata_errors(package_class, descriptor: dict[str, Any]) -> list:
                     kept.append(res)
                 if shape is not None:
                     shapes.add(shape)
-            errors = list(package_class.metadata_validate({**descriptor, "resources": kept}))
+            errors = _frictionless_metadata_errors(package_class, {**descriptor, "resources": kept})
             if not errors:
                 return []
-    return list(package_class.metadata_validate(descriptor))
+    return _frictionless_metadata_errors(package_class, descriptor)
+
+
+_METADATA_SEEN: dict[str, list] = {}  # descriptor (canonical JSON) -> frictionless' errors
+
+
+def _frictionless_metadata_errors(package_class, descriptor: dict[str, Any]) -> list:
+    """frictionless' metadata errors of a descriptor, remembered for the process: they depend
+    on the descriptor alone (nothing is opened), and a check takes a third of a second, which
+    a process validating many packages of one shape (a test suite, a CI job) pays once."""
+    key = json.dumps(descriptor, sort_keys=True, default=str)
+    if key not in _METADATA_SEEN:
+        if len(_METADATA_SEEN) >= 64:
+            _METADATA_SEEN.pop(next(iter(_METADATA_SEEN)))
+        _METADATA_SEEN[key] = list(package_class.metadata_validate(descriptor))
+    return list(_METADATA_SEEN[key])
 
 
 class _Inside:

@@ -427,11 +427,26 @@ def strictly_increasing(df: pl.DataFrame, keys: list[str]) -> bool:
     return bool(greater.all())
 
 
+_HALVES_FROM = 200_000  # values: above this, the two halves are searched on two threads
+
+
 def contained(values: pl.Series, known: pl.Series) -> pl.Series:
     """Whether each value is one of ``known`` (sorted): a binary search per value, where
-    is_in would hash every id of the table it refers to again for each foreign key."""
+    is_in would hash every id of the table it refers to again for each foreign key. A long
+    column is searched in two halves at once (polars lets go of the GIL while it searches)."""
     if known.is_empty():
         return pl.Series(values.name, [False] * len(values), dtype=pl.Boolean)
+    if len(values) > _HALVES_FROM:
+        from concurrent.futures import ThreadPoolExecutor
+
+        half = (len(values) + 1) // 2
+        with ThreadPoolExecutor(2) as pool:
+            parts = list(pool.map(lambda v: _found(v, known), (values.slice(0, half), values.slice(half))))
+        return pl.concat(parts).alias(values.name)
+    return _found(values, known)
+
+
+def _found(values: pl.Series, known: pl.Series) -> pl.Series:
     at = known.search_sorted(values.fill_null(""), side="left").clip(0, len(known) - 1)
     return (known.gather(at) == values).fill_null(False)
 
