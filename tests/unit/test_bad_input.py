@@ -207,16 +207,19 @@ def test_header_with_a_duplicated_column(pkg, capsys):
     assert "record-schema" not in out, "records read under a broken header are not judged"
 
 
-def test_ragged_row(pkg, capsys):
+def _replace_in_actors(pkg, old: str, new: str) -> int:
+    """Replace the start of Joe Biden's row of actors.csv; returns the row's line."""
     line = row_line(pkg, "actors", "act-joe-biden")
     path = pkg / "actors.csv"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            "act-joe-biden,Joe Biden,person,", "act-joe-biden,Joe Biden,person,,extra"
-        ),
-        encoding="utf-8",
-    )
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
     write_descriptor(pkg)
+    return line
+
+
+def test_ragged_row(pkg, capsys):
+    line = _replace_in_actors(pkg, "act-joe-biden,Joe Biden,person,", "act-joe-biden,Joe Biden,person,,extra")
     assert_reported(
         capsys,
         pkg,
@@ -229,15 +232,7 @@ def test_ragged_row(pkg, capsys):
 
 
 def test_short_row(pkg, capsys):
-    line = row_line(pkg, "actors", "act-joe-biden")
-    path = pkg / "actors.csv"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            "act-joe-biden,Joe Biden,person,", "act-joe-biden,Joe Biden"
-        ),
-        encoding="utf-8",
-    )
-    write_descriptor(pkg)
+    line = _replace_in_actors(pkg, "act-joe-biden,Joe Biden,person,", "act-joe-biden,Joe Biden")
     assert_reported(capsys, pkg, "missing-cell", f"actors.csv:{line}:3", "2 cells")
 
 
