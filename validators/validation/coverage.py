@@ -337,26 +337,30 @@ def _sentences(inputs: Inputs) -> list[list[tuple[int, int]]]:
 def measure(root: Path, count_chars: bool = True, inputs: Inputs | None = None) -> list[SourceCoverage]:
     """Coverage of every source; ``count_chars=False`` leaves the character counts at 0 (the
     validation check needs only the sentences)."""
+    import polars as pl
+
     inputs = inputs or read_inputs(root)
     sentences = _sentences(inputs)
     statuses = _statuses(inputs, sentences)
+    coded: dict[str, list[tuple[int, int]]] = {}
+    if count_chars:  # each source's content spans, grouped once
+        for row in inputs.spans.filter(~pl.col("deliberate")).select("source", "start", "end").iter_rows():
+            coded.setdefault(row[0], []).append((row[1], row[2]))
     results = []
     for (source, path, boiler, text), spans, status in zip(inputs.sources, sentences, statuses, strict=True):
         cov = SourceCoverage(source, path)
         if count_chars:
-            cov.content_chars, cov.covered_chars = _chars(text, boiler, inputs.spans, source)
+            cov.content_chars, cov.covered_chars = _chars(text, boiler, coded.get(source, []))
         cov.sentences = [Sentence(s, e, text[s:e], st) for (s, e), st in zip(spans, status, strict=True)]
         cov.text = text
         results.append(cov)
     return results
 
 
-def _chars(text: str, boiler: list[tuple[int, int]], spans, source: str) -> tuple[int, int]:
-    """(content characters, covered content characters) of one text, white space not counted."""
-    import polars as pl
-
-    mine = spans.filter((pl.col("source") == source) & ~pl.col("deliberate"))
-    coded = _merged(list(zip(mine["start"].to_list(), mine["end"].to_list(), strict=True)))
+def _chars(text: str, boiler: list[tuple[int, int]], spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """(content characters, covered content characters) of one text, white space not counted;
+    ``spans``: its content pointers' spans."""
+    coded = _merged(spans)
     covered = bytearray(len(text))
     for s, e in zip(*coded, strict=True):
         covered[max(0, s) : min(len(text), e)] = b"\x01" * max(0, min(len(text), e) - max(0, s))
