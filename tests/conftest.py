@@ -5,13 +5,13 @@ Tests never change the repository: each one that breaks a package breaks its own
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from helpers import source_record
 from hypothesis import Phase, settings
 
 from claimtrail.contract.descriptor import regenerate
@@ -78,28 +78,7 @@ class SmallPackage:
         src = []
         for sid, name in (("src-000", SOURCE_000), ("src-003", SOURCE_003)):
             data = (self.root / "sources" / name).read_bytes()
-            text = self.texts[sid]
-            src.append(
-                {
-                    "id": sid,
-                    "path": f"sources/{name}",
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                    "bytes": len(data),
-                    "length": len(text),
-                    "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
-                    "published": {
-                        "earliest": None,
-                        "latest": None,
-                        "precision": "unknown",
-                        "basis": "unknown",
-                        "note": None,
-                        "pointer": None,
-                    },
-                    "headline": None,
-                    "language": "en",
-                    "boilerplate": [],
-                }
-            )
+            src.append(source_record(sid, f"sources/{name}", data))
         meta = p("src-000", " date 2021-06-28")
         src[0]["published"] = {
             "earliest": "2021-06-28",

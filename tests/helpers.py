@@ -9,6 +9,35 @@ from pathlib import Path
 
 from claimtrail.cli import main
 
+# A date no text gives: what a record says when its source is silent.
+UNKNOWN_DATE = {
+    "earliest": None,
+    "latest": None,
+    "precision": "unknown",
+    "basis": "unknown",
+    "note": None,
+    "pointer": None,
+}
+
+
+def source_record(sid: str, path: str, data: bytes, **fields) -> dict:
+    """A source record of the text ``data`` at ``path`` whose publisher and date are unknown,
+    with ``fields`` in place of the defaults (headline, language, publisher, ...)."""
+    text = data.decode("utf-8")
+    return {
+        "id": sid,
+        "path": path,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "length": len(text),
+        "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
+        "published": dict(UNKNOWN_DATE),
+        "headline": None,
+        "language": "en",
+        "boilerplate": [],
+        **fields,
+    }
+
 
 def read_rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))

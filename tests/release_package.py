@@ -7,11 +7,11 @@ apostrophe), so that the spreadsheet-safe copies have something to escape.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from pathlib import Path
 
 from conftest import write_records
+from helpers import UNKNOWN_DATE, source_record
 
 from claimtrail.contract.descriptor import DESCRIPTOR, dumps
 
@@ -59,16 +59,6 @@ def pointer(pid: str, quote: str) -> dict:
     return pointer_in(TEXT, pid, quote)
 
 
-UNKNOWN_DATE = {
-    "earliest": None,
-    "latest": None,
-    "precision": "unknown",
-    "basis": "unknown",
-    "note": None,
-    "pointer": None,
-}
-
-
 def records() -> dict:
     data = TEXT.encode("utf-8")
     kirby = pointer("ptr-000-0001", "John Kirby")
@@ -76,18 +66,7 @@ def records() -> dict:
     necessary = pointer("ptr-000-0003", "said the strikes were necessary and limited")
     post = pointer("ptr-000-0004", "A post reading =SUM(1+1) appeared")
     respond = pointer("ptr-000-0005", "a militia said it would respond")
-    source = {
-        "id": "src-000",
-        "path": SOURCE_FILE,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data),
-        "length": len(TEXT),
-        "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
-        "published": dict(UNKNOWN_DATE),
-        "headline": '=HYPERLINK("x") and other headlines',
-        "language": "en",
-        "boilerplate": [],
-    }
+    source = source_record("src-000", SOURCE_FILE, data, headline='=HYPERLINK("x") and other headlines')
     actors = [
         {
             "id": "act-john-kirby",

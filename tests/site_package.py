@@ -7,7 +7,8 @@ import hashlib
 from pathlib import Path
 
 from conftest import write_records
-from release_package import METADATA, UNKNOWN_DATE, pointer_in
+from helpers import UNKNOWN_DATE
+from release_package import METADATA, pointer_in
 
 from claimtrail.contract.descriptor import DESCRIPTOR, dumps
 

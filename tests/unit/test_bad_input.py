@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SmallPackage, examples, write_descriptor, write_records
-from helpers import get_cell, line_of, read_rows, set_cell, write_rows
+from helpers import get_cell, line_of, read_rows, set_cell, source_record, write_rows
 
 from claimtrail.cli import main
 
@@ -48,27 +48,7 @@ def pkg(tmp_path) -> Path:
     records = small.records()
     data = ACCENTED.encode("utf-8")
     (small.root / ACCENTED_FILE).write_bytes(data)
-    records["source"].append(
-        {
-            "id": "src-900",
-            "path": ACCENTED_FILE,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "bytes": len(data),
-            "length": len(ACCENTED),
-            "publisher": {"name": None, "basis": "unknown", "evidence": None, "pointer": None},
-            "published": {
-                "earliest": None,
-                "latest": None,
-                "precision": "unknown",
-                "basis": "unknown",
-                "note": None,
-                "pointer": None,
-            },
-            "headline": None,
-            "language": "fr",
-            "boilerplate": [],
-        }
-    )
+    records["source"].append(source_record("src-900", ACCENTED_FILE, data, language="fr"))
     quote = "Le caf\u00e9 pr\u00e8s de la fronti\u00e8re"
     records["uncoded"] = [
         {

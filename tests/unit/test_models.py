@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import UNKNOWN_DATE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
@@ -88,15 +89,6 @@ def date_report(n: int = 90) -> dict[str, Any]:
         "pointer": pointer(n),
     }
 
-
-UNKNOWN_DATE = {
-    "earliest": None,
-    "latest": None,
-    "precision": "unknown",
-    "basis": "unknown",
-    "note": None,
-    "pointer": None,
-}
 
 SOURCE = {
     "id": "src-000",
