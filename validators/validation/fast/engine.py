@@ -14,6 +14,7 @@ Python's csv does) raises Fallback, and the reference engine validates the packa
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,20 @@ _CONSTRAINT_ORDER = {  # frictionless' supported_constraints, in the order it tr
     "boolean": ("required", "enum"),
 }
 _PLAIN_INT = r"^-?[0-9]{1,18}$"
+
+
+def _supported(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A field's type and constraints, or Fallback for what the engine was not written for."""
+    name, kind, fmt = spec["name"], spec.get("type", "string"), spec.get("format", "default")
+    constraints = spec.get("constraints", {})
+    if kind not in _CONSTRAINT_ORDER or fmt != "default" or set(constraints) - set(_CONSTRAINT_ORDER[kind]):
+        raise Fallback(f"field {name}: type {kind}/{fmt} or constraints {sorted(constraints)}")
+    if "enum" in constraints and kind != "string":
+        raise Fallback(f"field {name}: enum on a {kind}")
+    minimum = constraints.get("minimum", 0)
+    if isinstance(minimum, bool) or not isinstance(minimum, (int, float)):
+        raise Fallback(f"field {name}: minimum {minimum!r}")
+    return kind, constraints
 
 
 def table_problem(path: str, table, error, schema, tables, package: str) -> Problem | None:
@@ -148,64 +163,90 @@ def _python_date(cell: str):
         return None
 
 
-def typed_integer(df: pl.DataFrame, name: str) -> pl.Series:
-    """The integer each cell reads as under frictionless (null when empty or not an integer)."""
-    col = pl.col(name)
-    plain = col.str.contains(_PLAIN_INT)
-    fast = pl.when(plain).then(col.cast(pl.Int64, strict=False))
-    odd = ~_missing(name) & ~plain.fill_null(False)
-    if df.select(odd.any()).item():
-        values = df.filter(odd).get_column(name).unique().to_list()
-        slow = {v: _python_int(v) for v in values}
-        if any(v is not None and not -(2**63) <= v < 2**63 for v in slow.values()):
-            raise Fallback(f"{name}: an integer beyond 64 bits")
-        mapped = pl.col(name).replace_strict(
-            list(slow), [slow[k] for k in slow], default=None, return_dtype=pl.Int64
-        )
-        return df.select(pl.coalesce(fast, mapped).alias(name)).to_series()
-    return df.select(fast.alias(name)).to_series()
-
-
-def typed_date_ok(df: pl.DataFrame, name: str) -> pl.Series:
-    """Whether each non-empty cell reads as a date under frictionless ("%Y-%m-%d" via strptime)."""
-    values = df.get_column(name).drop_nulls().unique().to_list()
-    good = [v for v in values if v != "" and _python_date(v) is not None]
-    return df.get_column(name).is_in(good)
-
-
 _PY_ONLY_CLASSES = re.compile(r"\\[wWdDbB]|\(\?[a-zA-Z]")
+_PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
-def pattern_fails(df: pl.DataFrame, name: str, pattern: str) -> pl.Series:
-    """Cells (not empty) that frictionless' re.match('^{pattern}$') rejects.
-
-    polars' regex engine decides where it agrees with Python's re: cells without a line break
-    (Python's '$' also matches before a final one) or \\x1c-\\x1f (which Python's \\s counts
-    as space); plain ASCII cells only when the pattern uses \\w, \\d or \\b, whose Unicode
-    meaning differs. Python's re decides for the other distinct values.
-    """
-    anchored = f"^{pattern}$"
-    # Where polars decides (no line break in the cell) the end lookahead means '$'; polars'
-    # engine has no lookaround.
-    polars_anchored = f"^{pattern.removesuffix(PATTERN_END)}$"
-    col = pl.col(name)
-    present = ~_missing(name)
-    simple = ~col.str.contains(r"[\n\r\x1c-\x1f]")
-    if _PY_ONLY_CLASSES.search(pattern):
-        simple = simple & (col.str.len_bytes() == col.str.len_chars())
+@functools.lru_cache(maxsize=256)
+def _polars_takes(pattern: str) -> bool:
+    """Whether polars' regex engine compiles a pattern (it has no lookaround, for one)."""
     try:
-        fast_ok = col.str.contains(polars_anchored)
-        df.head(1).select(fast_ok)
-    except Exception:  # a pattern polars' engine does not take: Python's re for every value
-        simple, fast_ok = pl.lit(False), pl.lit(True)
-    compiled = re.compile(anchored)
-    slow_rows = present & ~simple.fill_null(False)
-    slow_bad = []
-    if df.select(slow_rows.any()).item():
-        values = df.filter(slow_rows).get_column(name).unique().to_list()
-        slow_bad = [v for v in values if not compiled.match(v)]
-    fails = present & ((simple & ~fast_ok) | col.is_in(slow_bad))
-    return df.select(fails.fill_null(False).alias(name)).to_series()
+        pl.DataFrame({"c": [""]}).select(pl.col("c").str.contains(pattern))
+    except Exception:
+        return False
+    return True
+
+
+class _Cells:
+    """How the cells of one column are read, as polars expressions. Where polars' reading could
+    differ from frictionless' Python (an integer with spaces or a plus sign, a date polars does
+    not parse alike, a cell with a line break under a pattern), the cell is "odd": the distinct
+    odd values of every column are fetched in one query and decided by Python, and the
+    expressions look those decisions up."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.col = pl.col(name)
+        self.present = ~_missing(name)
+
+    # integer
+    def integer_odd(self) -> pl.Expr:
+        return self.present & ~self.col.str.contains(_PLAIN_INT).fill_null(False)
+
+    def integer(self, odd_values: list[str]) -> pl.Expr:
+        """The integer each cell reads as under frictionless (null when empty or not one)."""
+        fast = pl.when(self.col.str.contains(_PLAIN_INT)).then(self.col.cast(pl.Int64, strict=False))
+        if not odd_values:
+            return fast.alias(self.name)
+        slow = {v: _python_int(v) for v in odd_values}
+        if any(v is not None and not -(2**63) <= v < 2**63 for v in slow.values()):
+            raise Fallback(f"{self.name}: an integer beyond 64 bits")
+        mapped = self.col.replace_strict(list(slow), list(slow.values()), default=None, return_dtype=pl.Int64)
+        return pl.coalesce(fast, mapped).alias(self.name)
+
+    # date ("%Y-%m-%d" via strptime)
+    def _plain_date(self) -> pl.Expr:
+        # Year 0 is a date to polars, not to Python: it is decided by Python.
+        return self.col.str.contains(_PLAIN_DATE) & ~self.col.str.starts_with("0000")
+
+    def date_odd(self) -> pl.Expr:
+        return self.present & ~self._plain_date().fill_null(False)
+
+    def date_ok(self, odd_values: list[str]) -> pl.Expr:
+        parsed = pl.when(self._plain_date()).then(self.col).str.to_date("%Y-%m-%d", strict=False)
+        good = [v for v in odd_values if _python_date(v) is not None]
+        return (parsed.is_not_null() | self.col.is_in(good)).fill_null(False)
+
+    # pattern (frictionless: re.match('^{pattern}$'))
+    def _simple(self, pattern: str) -> pl.Expr:
+        """Cells polars decides alike Python's re: no line break (Python's '$' also matches
+        before a final one) and no \\x1c-\\x1f (which Python's \\s counts as space); plain
+        ASCII only when the pattern uses \\w, \\d or \\b, whose Unicode meaning differs."""
+        if not _polars_takes(self._polars_pattern(pattern)):
+            return pl.lit(False)
+        simple = ~self.col.str.contains(r"[\n\r\x1c-\x1f]")
+        if _PY_ONLY_CLASSES.search(pattern):
+            simple = simple & (self.col.str.len_bytes() == self.col.str.len_chars())
+        return simple
+
+    @staticmethod
+    def _polars_pattern(pattern: str) -> str:
+        # Where polars decides (no line break in the cell) the end lookahead means '$'.
+        return f"^{pattern.removesuffix(PATTERN_END)}$"
+
+    def pattern_odd(self, pattern: str) -> pl.Expr:
+        return self.present & ~self._simple(pattern).fill_null(False)
+
+    def pattern_fails(self, pattern: str, odd_values: list[str]) -> pl.Expr:
+        compiled = re.compile(f"^{pattern}$")
+        slow_bad = [v for v in odd_values if not compiled.match(v)]
+        simple = self._simple(pattern)
+        fast_ok = (
+            self.col.str.contains(self._polars_pattern(pattern))
+            if _polars_takes(self._polars_pattern(pattern))
+            else pl.lit(True)
+        )
+        return self.present & ((simple & ~fast_ok) | self.col.is_in(slow_bad))
 
 
 class TableChecks:
@@ -230,8 +271,7 @@ class TableChecks:
         """The first LIMIT_ERRORS errors in frictionless' order (self.total says how many there
         are): the error objects are made for those only, however many rows are wrong."""
         df = self.t.df
-        for number, spec in enumerate(self.fields, 1):
-            self._field(df, number, spec)
+        self._fields(df)
         self._primary_key(df)
         self._foreign_keys(df, lookups)
         flagged = sorted({r for r, *_ in self.cell_errors})
@@ -276,89 +316,100 @@ class TableChecks:
             reference_field_names=["id"],
         )
 
-    def _cell_error(self, kind: str, index: int, number: int, order: int, note: str, spec) -> None:
-        self.cell_errors.append((index, number, order, (kind, number, note, spec)))
-
-    def _flagged(self, df: pl.DataFrame, mask) -> list[int]:
-        if isinstance(mask, pl.Expr):
-            mask = df.select(mask.fill_null(False).alias("m")).to_series()
-        return mask.fill_null(False).arg_true().to_list()
-
-    def _field(self, df: pl.DataFrame, number: int, spec: dict[str, Any]) -> None:
-        name, kind, fmt = spec["name"], spec.get("type", "string"), spec.get("format", "default")
-        constraints = spec.get("constraints", {})
-        if (
-            kind not in _CONSTRAINT_ORDER
-            or fmt != "default"
-            or set(constraints) - set(_CONSTRAINT_ORDER[kind])
-        ):
-            raise Fallback(f"field {name}: type {kind}/{fmt} or constraints {sorted(constraints)}")
-        missing = df.select(_missing(name).alias(name)).to_series()
-        type_bad = pl.Series(name, [False] * df.height, dtype=pl.Boolean)
-        if kind == "integer":
-            value = typed_integer(df, name)
-            self.typed[name] = value
-            type_bad = ~missing & value.is_null()
-        elif kind == "date":
-            type_bad = ~missing & ~typed_date_ok(df, name)
-        elif kind == "boolean":
-            allowed = list(spec.get("trueValues", ["true", "True", "TRUE", "1"])) + list(
-                spec.get("falseValues", ["false", "False", "FALSE", "0"])
-            )
-            type_bad = ~missing & ~df.get_column(name).is_in(allowed)
-            if "enum" in constraints:
-                raise Fallback(f"field {name}: enum on a boolean")
-        for index in self._flagged(df, type_bad):
-            self._cell_error("type", index, number, 0, f'type is "{kind}/{fmt}"', spec)
-        ok_type = ~type_bad
-        for order, cname in enumerate(_CONSTRAINT_ORDER[kind], 1):
-            if cname not in constraints:
-                continue
-            value = constraints[cname]
-            col = df.get_column(name)
-            if cname == "required":
-                bad = missing if value else None
-            elif cname == "minLength":
-                bad = ~missing & (col.str.len_chars() < value)
-            elif cname == "pattern":
-                bad = pattern_fails(df, name, value)
-            elif cname == "enum":
-                if kind != "string":
-                    raise Fallback(f"field {name}: enum on a {kind}")
-                bad = ~missing & ~col.is_in([v for v in value if isinstance(v, str)])
-            elif cname == "minimum":
-                bad = ~missing & (self.typed[name] < value)
-            if bad is None:
-                continue
-            for index in self._flagged(df, bad & ok_type):
-                self._cell_error(
-                    "constraint", index, number, order, f'constraint "{cname}" is "{value}"', spec
+    def _fields(self, df: pl.DataFrame) -> None:
+        """The type and constraint checks of every field. Two queries whatever the number of
+        fields: one fetches the odd values Python decides, one finds the rows of every check
+        (and, beside it, the typed integers), so that a small table costs little."""
+        fields = [(number, spec, _Cells(spec["name"])) for number, spec in enumerate(self.fields, 1)]
+        probes: dict[tuple[str, str], pl.Expr] = {}
+        for _, spec, cells in fields:
+            kind, constraints = _supported(spec)
+            if kind in ("integer", "date"):
+                probes[(cells.name, kind)] = cells.integer_odd() if kind == "integer" else cells.date_odd()
+            if "pattern" in constraints:
+                probes[(cells.name, "pattern")] = cells.pattern_odd(constraints["pattern"])
+        odd: dict[tuple[str, str], list[str]] = {}
+        if probes:
+            found = df.select(
+                pl.col(name).filter(expr).unique().implode().alias(f"{i}")
+                for i, ((name, _), expr) in enumerate(probes.items())
+            ).row(0)
+            odd = dict(zip(probes, found))
+        typed: dict[str, pl.Expr] = {}
+        masks: list[tuple[int, int, tuple, pl.Expr]] = []  # (field number, order, error, rows)
+        for number, spec, cells in fields:
+            kind, constraints = _supported(spec)
+            fmt, name = spec.get("format", "default"), cells.name
+            type_bad = None
+            if kind == "integer":
+                typed[name] = cells.integer(odd[(name, kind)])
+                type_bad = cells.present & typed[name].is_null()
+            elif kind == "date":
+                type_bad = cells.present & ~cells.date_ok(odd[(name, kind)])
+            elif kind == "boolean":
+                allowed = list(spec.get("trueValues", ["true", "True", "TRUE", "1"])) + list(
+                    spec.get("falseValues", ["false", "False", "FALSE", "0"])
                 )
-
-    def key_values(self, df: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-        """The typed values frictionless compares for keys (null when empty or unreadable)."""
-        cols = {}
-        for name in names:
-            if name in self.typed:
-                cols[name] = self.typed[name]
-            else:
-                cols[name] = df.select(pl.when(~_missing(name)).then(pl.col(name)).alias(name)).to_series()
-        return pl.DataFrame(cols)
+                type_bad = cells.present & ~cells.col.is_in(allowed)
+            if type_bad is not None:
+                masks.append((number, 0, ("type", number, f'type is "{kind}/{fmt}"', spec), type_bad))
+            for order, cname in enumerate(_CONSTRAINT_ORDER[kind], 1):
+                if cname not in constraints or (cname == "required" and not constraints[cname]):
+                    continue
+                value = constraints[cname]
+                if cname == "required":
+                    bad = ~cells.present
+                elif cname == "minLength":
+                    bad = cells.present & (cells.col.str.len_chars() < value)
+                elif cname == "pattern":
+                    bad = cells.pattern_fails(value, odd[(name, "pattern")])
+                elif cname == "enum":
+                    bad = cells.present & ~cells.col.is_in([v for v in value if isinstance(v, str)])
+                else:  # minimum
+                    bad = cells.present & (typed[name] < value)
+                if type_bad is not None:
+                    bad = bad & ~type_bad  # a cell of the wrong type has no constraint error
+                error = ("constraint", number, f'constraint "{cname}" is "{value}"', spec)
+                masks.append((number, order, error, bad))
+        row = pl.int_range(pl.len(), dtype=pl.UInt32)
+        queries = [
+            df.lazy().select(
+                row.filter(bad.fill_null(False)).implode().alias(f"{i}") for i, (*_, bad) in enumerate(masks)
+            )
+        ]
+        if typed:
+            queries.append(df.lazy().select(typed.values()))
+        results = pl.collect_all(queries)
+        if masks:
+            for (number, order, error, _), rows in zip(masks, results[0].row(0)):
+                self.cell_errors.extend((index, number, order, error) for index in rows)
+        if typed:
+            self.typed = {name: results[1].get_column(name) for name in typed}
 
     def _primary_key(self, df: pl.DataFrame) -> None:
-
         keys = self.schema.get("primaryKey") or []
         if not keys:
             return
-        kv = self.key_values(df, keys)
-        all_null = kv.select(pl.all_horizontal([pl.col(k).is_null() for k in keys])).to_series()
-        for index in all_null.arg_true().to_list():
+        # The values frictionless compares: typed, null when empty or unreadable.
+        kv = df.select(
+            pl.lit(self.typed[k]).alias(k) if k in self.typed else _present(k).alias(k) for k in keys
+        )
+        null_rows, increasing = kv.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32)
+            .filter(pl.all_horizontal(pl.col(k).is_null() for k in keys))
+            .implode(),
+            _strictly_increasing(keys),
+        ).row(0)
+        for index in null_rows:
             self.row_errors.append(
                 (index, 0, ("primary-key", 'cells composing the primary keys are all "None"'))
             )
-        if strictly_increasing(kv, keys):  # the usual order of a table: no key can repeat
+        if increasing:  # the usual order of a table: no key can repeat
             self.pk_dup = pl.Series("dup", [False] * kv.height, dtype=pl.Boolean)
             return
+        all_null = pl.Series([False] * kv.height, dtype=pl.Boolean)
+        if null_rows:
+            all_null = all_null.scatter(null_rows, True)
         key = kv.get_column(keys[0]) if len(keys) == 1 else kv
         duplicated = key.is_duplicated() & ~all_null
         self.pk_dup = duplicated
@@ -383,8 +434,8 @@ class TableChecks:
         return [self._error(r, e) for r, _, e in sorted(self.row_errors, key=lambda t: t[:2])]
 
     def _foreign_keys(self, df: pl.DataFrame, lookups: dict[str, pl.Series], foreign_keys=None) -> None:
-
         self.deferred = []
+        checks = []  # (foreign key number, field, table it refers to)
         for k, fk in enumerate(
             foreign_keys if foreign_keys is not None else self.schema.get("foreignKeys") or [], 1
         ):
@@ -394,61 +445,83 @@ class TableChecks:
                 fields = [fields]
             if isinstance(ref_fields, str):
                 ref_fields = [ref_fields]
-            if len(fields) != 1 or ref_fields != ["id"]:
-                raise Fallback("a foreign key on several columns")
+            if len(fields) != 1 or ref_fields != ["id"] or fields[0] in self.typed:
+                raise Fallback("a foreign key on several columns or on a typed column")
             if target not in lookups:
                 self.deferred.append(fk)  # a table read later (sources -> pointers): checked then
                 continue
-            values = self.key_values(df, fields).get_column(fields[0])
             if target not in self.sorted_ids:
                 self.sorted_ids[target] = lookups[target].drop_nulls().sort()
-            bad = (values.is_not_null() & ~contained(values, self.sorted_ids[target])).fill_null(False)
-            self.fk_bad[fields[0]] = bad
+            checks.append((k, fields[0], target))
+        if not checks:
+            return
+        dangling = in_halves(
+            df,
+            [
+                _dangling(_present(field), self.sorted_ids[target]).alias(f"{i}")
+                for i, (_, field, target) in enumerate(checks)
+            ],
+        )
+        for i, (k, field, target) in enumerate(checks):
+            bad = dangling.get_column(f"{i}").alias(field)
+            self.fk_bad[field] = bad
             rows = bad.arg_true()
-            for index, value in zip(rows.to_list(), values.gather(rows).to_list()):
-                note = f'for "{fields[0]}": values "{value}" not found in the lookup table "{target}" as "id"'
-                self.row_errors.append((index, k, ("foreign-key", note, fields, value, target)))
+            if rows.is_empty():
+                continue
+            for index, value in zip(rows.to_list(), df.get_column(field).gather(rows).to_list()):
+                note = f'for "{field}": values "{value}" not found in the lookup table "{target}" as "id"'
+                self.row_errors.append((index, k, ("foreign-key", note, [field], value, target)))
 
 
-def strictly_increasing(df: pl.DataFrame, keys: list[str]) -> bool:
+def _present(name: str) -> pl.Expr:
+    """A cell as frictionless compares it in a key: null when empty."""
+    return pl.when(~_missing(name)).then(pl.col(name))
+
+
+def _dangling(values: pl.Expr, known: pl.Series) -> pl.Expr:
+    """Values (not null) that are not one of ``known`` (sorted): a binary search per value,
+    where is_in would hash every id of the table it refers to again for each foreign key."""
+    if known.is_empty():
+        return values.is_not_null()
+    ids = pl.lit(known)
+    at = ids.search_sorted(values.fill_null("")).clip(0, len(known) - 1)
+    return (values.is_not_null() & (ids.gather(at) != values)).fill_null(False)
+
+
+_HALVES_FROM = 200_000  # rows: above this, the two halves of a table are checked at once
+
+
+def in_halves(df: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
+    """``df.select(exprs)``, a long table in two halves on two threads: a binary search of one
+    column runs on one thread, and polars lets go of the GIL while it searches."""
+    if df.height <= _HALVES_FROM:
+        return df.select(exprs)
+    half = (df.height + 1) // 2
+    return pl.concat(
+        pl.collect_all([df.slice(0, half).lazy().select(exprs), df.slice(half).lazy().select(exprs)])
+    )
+
+
+def _strictly_increasing(keys: list[str]) -> pl.Expr:
     """Whether every row's key is greater than the one before (lexicographically over the key
     columns, none null): then no two rows share a key, and no hashing is needed to say so."""
-    if df.height < 2:
-        return True
-    if any(df.get_column(k).null_count() for k in keys):
-        return False
-    prev, this = df.slice(0, df.height - 1), df.slice(1)
-    greater = pl.Series([False] * (df.height - 1), dtype=pl.Boolean)
-    equal = pl.Series([True] * (df.height - 1), dtype=pl.Boolean)
+    greater, equal = pl.lit(False), pl.lit(True)
     for k in keys:
-        a, b = this.get_column(k), prev.get_column(k)
-        greater = greater | (equal & (a > b))
-        equal = equal & (a == b)
-    return bool(greater.all())
-
-
-_HALVES_FROM = 200_000  # values: above this, the two halves are searched on two threads
+        this, prev = pl.col(k), pl.col(k).shift(1)
+        greater = greater | (equal & (this > prev))
+        equal = equal & (this == prev)
+    no_null = pl.all_horizontal(pl.col(k).null_count() == 0 for k in keys)
+    return (no_null & greater.slice(1).all()).alias("increasing")
 
 
 def contained(values: pl.Series, known: pl.Series) -> pl.Series:
-    """Whether each value is one of ``known`` (sorted): a binary search per value, where
-    is_in would hash every id of the table it refers to again for each foreign key. A long
-    column is searched in two halves at once (polars lets go of the GIL while it searches)."""
-    if known.is_empty():
-        return pl.Series(values.name, [False] * len(values), dtype=pl.Boolean)
-    if len(values) > _HALVES_FROM:
-        from concurrent.futures import ThreadPoolExecutor
-
-        half = (len(values) + 1) // 2
-        with ThreadPoolExecutor(2) as pool:
-            parts = list(pool.map(lambda v: _found(v, known), (values.slice(0, half), values.slice(half))))
-        return pl.concat(parts).alias(values.name)
-    return _found(values, known)
-
-
-def _found(values: pl.Series, known: pl.Series) -> pl.Series:
-    at = known.search_sorted(values.fill_null(""), side="left").clip(0, len(known) - 1)
-    return (known.gather(at) == values).fill_null(False)
+    """Whether each value is one of ``known`` (sorted); a null value is not."""
+    v = pl.col("v")
+    return (
+        in_halves(values.to_frame("v"), [v.is_not_null() & ~_dangling(v, known)])
+        .to_series()
+        .alias(values.name)
+    )
 
 
 def lookup_ids(table: FastTable) -> pl.Series:
