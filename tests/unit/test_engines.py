@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write_descriptor
+from conftest import DATA, write_descriptor
 
 from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.layout import build_layout
@@ -457,3 +457,33 @@ def test_the_descriptor_check_of_many_texts_reports_frictionless_own_errors(tmp_
     descriptor["resources"][-7]["title"] = 5
     shortened = [e.note for e in _metadata_errors(Package, descriptor)]
     assert shortened == [e.note for e in Package.metadata_validate(descriptor)] and len(shortened) == 2
+
+
+def test_a_descriptor_of_a_checked_form_is_not_checked_again_but_a_wrong_hash_or_size_is(tmp_path):
+    from frictionless import Package
+
+    from claimtrail.validation.validate import _metadata_errors
+
+    class Counted(Package):  # frictionless' own check, counted
+        calls = 0
+
+        @classmethod
+        def metadata_validate(cls, descriptor, **kw):
+            Counted.calls += 1
+            return Package.metadata_validate(descriptor, **kw)
+
+    descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["title"] = f"a form of its own {tmp_path.name}"  # not seen by another test
+    table = next(r for r in descriptor["resources"] if r["name"] == "actors")
+    assert _metadata_errors(Counted, descriptor) == [] and Counted.calls == 1
+    # An edit of actors.csv: another hash and size, of the same form.
+    table["hash"], table["bytes"] = "sha256:" + "ab" * 32, table["bytes"] + 17
+    assert _metadata_errors(Counted, descriptor) == [] and Counted.calls == 1
+    # Other forms are checked by frictionless itself, and get its verdict.
+    for wrong_hash, wrong_size in (("sha256:not-hex", 1), (table["hash"], -1), (table["hash"], "many")):
+        table["hash"], table["bytes"] = wrong_hash, wrong_size
+        calls = Counted.calls
+        errors = [e.note for e in _metadata_errors(Counted, descriptor)]
+        assert Counted.calls == calls + 1, (wrong_hash, wrong_size)
+        assert errors == [e.note for e in Package.metadata_validate(descriptor)], (wrong_hash, wrong_size)
+    assert errors, "a size that is not an integer is an error"
