@@ -45,6 +45,8 @@ from claimtrail.validation.reading_rules import (
     signature_part,
 )
 
+HOLD_TABLES_BYTES = 8 << 20  # tables of at most this many bytes in all stay in memory
+IN_MEMORY_ROWS = 50_000  # a frame of the reading rules this short is not streamed (no gain)
 EVERY_RECORD = ("source", "tombstone")  # small types whose checks read every record
 
 
@@ -95,6 +97,9 @@ class FastRun:
         self.own: list[Problem] = []
         self.counts: dict[str, int] = {}
         self.released: set[str] = set()
+        # A small package's tables stay in memory once checked, for the reading rules, which
+        # would read each file again a dozen times; a large one's are let go (the memory bound).
+        self.held: dict[str, pl.DataFrame] | None = {} if self._small() else None
         self.candidates: dict[str, set[str]] = {}  # record type -> ids the record schema may reject
         self.claimants: pl.Series | None = None  # claimants of claims.csv, for check_graphs' selector
         # For coverage (coverage.py), gathered as the tables pass: every pointer's span, and
@@ -211,12 +216,30 @@ class FastRun:
         ]
         return Inputs(sources, pl.concat(parts))
 
+    def _small(self) -> bool:
+        total = 0
+        for r in self.resources:
+            if r.get("name") in {t.name for t in self.layout.tables}:
+                try:
+                    total += (self.root / str(r.get("path"))).stat().st_size
+                except (OSError, ValueError):
+                    pass
+        return total <= HOLD_TABLES_BYTES
+
+    def held_table(self, name: str) -> FastTable | None:
+        """A table whose every row is still in memory, if it is."""
+        t = self.facades[name]
+        df = t.df if name not in self.released else (self.held or {}).get(name)
+        return None if df is None else FastTable(t.name, list(t.header), df, self.offsets.get(name))
+
     def release(self, name: str) -> None:
         """Let a table go, keeping what later tables and messages need: its ids."""
         if name in self.released or any(spec.name == name for spec, _, _ in self.pending):
             return
         self.released.add(name)
         t = self.facades[name]
+        if self.held is not None:
+            self.held[name] = t.df
         kept = t.df.select("id") if name in self.lookups else t.df.clear()
         self.facades[name] = FastTable(t.name, t.header, kept, None)
         self.flags.pop(name, None)
@@ -565,6 +588,9 @@ class _FastFrames:
         spec, facade = self.specs.get(name), self.run.facades.get(name)
         if spec is None or facade is None or any(c not in facade.header for c in columns):
             return None
+        held = self.run.held_table(name)
+        if held is not None:
+            return _rule_frame(held.df.lazy(), held, columns, where, select, engine="in-memory")
         lazy = pl.scan_csv(
             self.run.root / spec.path,
             infer_schema=False,
@@ -597,14 +623,17 @@ class _HeldFrames(_FastFrames):
         # A slice of rows at a time: a hash of every cell of a row builds the row's cells
         # joined, which for a million claims would be a copy of the table.
         df, step = self.table.df, 200_000
+        engine = "in-memory" if df.height <= IN_MEMORY_ROWS else "streaming"
         parts = [
-            _rule_frame(df.slice(at, step).lazy(), self.table, columns, where, select, at)
+            _rule_frame(df.slice(at, step).lazy(), self.table, columns, where, select, at, engine)
             for at in range(0, max(df.height, 1), step)
         ]
         return pl.concat(parts)
 
 
-def _rule_frame(lazy: pl.LazyFrame, table: FastTable, columns, where, select, first: int = 0) -> pl.DataFrame:
+def _rule_frame(
+    lazy: pl.LazyFrame, table: FastTable, columns, where, select, first: int = 0, engine="streaming"
+) -> pl.DataFrame:
     """What Tables.frame gives (reading_rules.py), from a table's cells as polars reads them
     (``lazy``: the file or the frame in memory, from its row ``first`` on), streamed through
     the filter and expressions."""
@@ -612,7 +641,7 @@ def _rule_frame(lazy: pl.LazyFrame, table: FastTable, columns, where, select, fi
     if where is not None:
         lazy = lazy.filter(where)
     df = lazy.select("_row", *(select if select is not None else [pl.col(c) for c in columns])).collect(
-        engine="streaming"
+        engine=engine
     )
     rows = df.get_column("_row").cast(pl.Int64)
     return df.drop("_row").with_columns(table.lines_of(rows).alias(LINE))
