@@ -240,9 +240,10 @@ def column_bad(
     pointers: PointerState,
     fk_bad: dict[str, pl.Series],
     in_object: bool = False,
-) -> pl.Series:
+) -> pl.Expr:
     """Rows where this column's value may fail its sub-schema, beyond the cells the table
-    checks flagged (in_object: the column of a nullable object, known to be present)."""
+    checks flagged (in_object: the column of a nullable object, known to be present); an
+    expression over ``df``, which table_bad_rows evaluates with the other columns' at once."""
     name = column.name
     col = pl.col(name)
     empty = col.is_null() | (col == "")
@@ -256,12 +257,12 @@ def column_bad(
             bad = bad | pl.lit(fk_bad[name])
         else:
             bad = bad | (~empty & ~col.is_in(pointers.ids.implode()))
-        return df.with_columns(bad.fill_null(True).alias("_bad"))["_bad"].alias(name)
+        return bad.fill_null(True)
     if leaves.covered(location):
         bad = extra_rows(column)
         if in_object and not leaves.accepts_null(location):
             bad = bad | empty
-        return df.with_columns(bad.fill_null(False).alias("_bad"))["_bad"].alias(name)
+        return bad.fill_null(False)
     # A keyword the table schema does not carry: jsonschema-rs on each distinct value.
     distinct = df.get_column(name).unique()
     bad_raw = distinct.gather(leaves.bad_indexes(location, typed_distinct(column, distinct)))
@@ -276,7 +277,7 @@ def column_bad(
     bad = col.is_in(bad_raw.drop_nulls().implode()).fill_null(False) | suspicious
     if bad_raw.null_count():
         bad = bad | col.is_null()
-    return df.select(bad.alias(name)).to_series()
+    return bad
 
 
 class PointerState:
@@ -297,8 +298,8 @@ def table_bad_rows(
     fk_bad: dict[str, pl.Series] | None = None,
 ) -> pl.Series:
     """Rows holding a value the record schema may reject: the rows the table checks flagged,
-    and those column_bad finds."""
-    bad = flagged if flagged is not None else pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
+    and those column_bad finds, in one query."""
+    exprs: list[pl.Expr] = []
     groups: dict[tuple, list[Column]] = {}
     for column in table.columns:
         if column.kind in ("parent", "ord"):
@@ -306,18 +307,17 @@ def table_bad_rows(
         if column.optional_object is not None:
             groups.setdefault(column.optional_object, []).append(column)
             continue
-        bad = bad | column_bad(df, table, column, leaves, pointers, fk_bad or {})
+        exprs.append(column_bad(df, table, column, leaves, pointers, fk_bad or {}))
     for _, columns in groups.items():
-        present = df.select(
-            pl.any_horizontal([pl.col(c.name).is_not_null() & (pl.col(c.name) != "") for c in columns]).alias(
-                "p"
-            )
-        ).to_series()
-        inner = pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
-        for column in columns:
-            inner = inner | column_bad(df, table, column, leaves, pointers, fk_bad or {}, in_object=True)
-        bad = bad | (present & inner)
-    return bad
+        present = pl.any_horizontal([pl.col(c.name).is_not_null() & (pl.col(c.name) != "") for c in columns])
+        inner = [column_bad(df, table, c, leaves, pointers, fk_bad or {}, in_object=True) for c in columns]
+        exprs.append(present & pl.any_horizontal(inner))
+    if flagged is not None:
+        exprs.append(pl.lit(flagged))
+    if not exprs:
+        return pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
+    # with_columns, not select: an expression of literals alone is spread over every row.
+    return df.with_columns(pl.any_horizontal(exprs).alias("_bad")).get_column("_bad").alias("bad")
 
 
 def min_items(schemas: SchemaSet, table: Table) -> int:
