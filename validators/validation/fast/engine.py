@@ -39,6 +39,11 @@ _CONSTRAINT_ORDER = {  # frictionless' supported_constraints, in the order it tr
 _PLAIN_INT = r"^-?[0-9]{1,18}$"
 
 
+def _typed(name: str) -> str:
+    """The column beside ``name`` holding its integers (no field of a table is named so)."""
+    return f"{name}\x00integers"
+
+
 def _supported(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """A field's type and constraints, or Fallback for what the engine was not written for."""
     name, kind, fmt = spec["name"], spec.get("type", "string"), spec.get("format", "default")
@@ -317,9 +322,10 @@ class TableChecks:
         )
 
     def _fields(self, df: pl.DataFrame) -> None:
-        """The type and constraint checks of every field. Two queries whatever the number of
-        fields: one fetches the odd values Python decides, one finds the rows of every check
-        (and, beside it, the typed integers), so that a small table costs little."""
+        """The type and constraint checks of every field. Three queries whatever the number of
+        fields, so that a small table costs little: one fetches the odd values Python decides,
+        one reads the integers (once: several checks compare them), one finds the rows of
+        every check."""
         fields = [(number, spec, _Cells(spec["name"])) for number, spec in enumerate(self.fields, 1)]
         probes: dict[tuple[str, str], pl.Expr] = {}
         for _, spec, cells in fields:
@@ -335,15 +341,18 @@ class TableChecks:
                 for i, ((name, _), expr) in enumerate(probes.items())
             ).row(0)
             odd = dict(zip(probes, found))
-        typed: dict[str, pl.Expr] = {}
+        integers = [cells for _, spec, cells in fields if _supported(spec)[0] == "integer"]
+        if integers:
+            frame = df.select(c.integer(odd[(c.name, "integer")]) for c in integers)
+            self.typed = {c.name: frame.get_column(c.name) for c in integers}
+            df = df.hstack([values.alias(_typed(name)) for name, values in self.typed.items()])
         masks: list[tuple[int, int, tuple, pl.Expr]] = []  # (field number, order, error, rows)
         for number, spec, cells in fields:
             kind, constraints = _supported(spec)
             fmt, name = spec.get("format", "default"), cells.name
             type_bad = None
             if kind == "integer":
-                typed[name] = cells.integer(odd[(name, kind)])
-                type_bad = cells.present & typed[name].is_null()
+                type_bad = cells.present & pl.col(_typed(name)).is_null()
             elif kind == "date":
                 type_bad = cells.present & ~cells.date_ok(odd[(name, kind)])
             elif kind == "boolean":
@@ -366,25 +375,19 @@ class TableChecks:
                 elif cname == "enum":
                     bad = cells.present & ~cells.col.is_in([v for v in value if isinstance(v, str)])
                 else:  # minimum
-                    bad = cells.present & (typed[name] < value)
+                    bad = cells.present & (pl.col(_typed(name)) < value)
                 if type_bad is not None:
                     bad = bad & ~type_bad  # a cell of the wrong type has no constraint error
                 error = ("constraint", number, f'constraint "{cname}" is "{value}"', spec)
                 masks.append((number, order, error, bad))
+        if not masks:
+            return
         row = pl.int_range(pl.len(), dtype=pl.UInt32)
-        queries = [
-            df.lazy().select(
-                row.filter(bad.fill_null(False)).implode().alias(f"{i}") for i, (*_, bad) in enumerate(masks)
-            )
-        ]
-        if typed:
-            queries.append(df.lazy().select(typed.values()))
-        results = pl.collect_all(queries)
-        if masks:
-            for (number, order, error, _), rows in zip(masks, results[0].row(0)):
-                self.cell_errors.extend((index, number, order, error) for index in rows)
-        if typed:
-            self.typed = {name: results[1].get_column(name) for name in typed}
+        found = df.select(
+            row.filter(bad.fill_null(False)).implode().alias(f"{i}") for i, (*_, bad) in enumerate(masks)
+        ).row(0)
+        for (number, order, error, _), rows in zip(masks, found):
+            self.cell_errors.extend((index, number, order, error) for index in rows)
 
     def _primary_key(self, df: pl.DataFrame) -> None:
         keys = self.schema.get("primaryKey") or []
