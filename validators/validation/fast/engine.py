@@ -25,7 +25,7 @@ import polars as pl
 from claimtrail.contract.descriptor import PATTERN_END, TABLE_RESOURCE_KEYS, TEXT_RESOURCE_KEYS
 from claimtrail.contract.problems import Problem
 from claimtrail.files.limits import MAX_PROBLEMS
-from claimtrail.validation.fast.tables import Fallback, FastTable, read_table
+from claimtrail.validation.fast.tables import ONE_QUERY_ROWS, Fallback, FastTable, read_table
 
 LIMIT_ERRORS = MAX_PROBLEMS  # frictionless' default per table: later rows are not checked
 _TABLE_KEYS = TABLE_RESOURCE_KEYS
@@ -383,9 +383,13 @@ class TableChecks:
         if not masks:
             return
         row = pl.int_range(pl.len(), dtype=pl.UInt32)
-        found = df.select(
+        exprs = [
             row.filter(bad.fill_null(False)).implode().alias(f"{i}") for i, (*_, bad) in enumerate(masks)
-        ).row(0)
+        ]
+        if df.height <= ONE_QUERY_ROWS:
+            found = df.select(exprs).row(0)
+        else:
+            found = tuple(df.select(e).item().to_list() for e in exprs)
         for (number, order, error, _), rows in zip(masks, found):
             self.cell_errors.extend((index, number, order, error) for index in rows)
 
@@ -499,22 +503,24 @@ def in_halves(df: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
     column runs on one thread, and polars lets go of the GIL while it searches."""
     if df.height <= _HALVES_FROM:
         return df.select(exprs)
+    from concurrent.futures import ThreadPoolExecutor
+
     half = (df.height + 1) // 2
-    return pl.concat(
-        pl.collect_all([df.slice(0, half).lazy().select(exprs), df.slice(half).lazy().select(exprs)])
-    )
+    with ThreadPoolExecutor(2) as pool:
+        return pl.concat(pool.map(lambda part: part.select(exprs), (df.slice(0, half), df.slice(half))))
 
 
 def _strictly_increasing(keys: list[str]) -> pl.Expr:
     """Whether every row's key is greater than the one before (lexicographically over the key
-    columns, none null): then no two rows share a key, and no hashing is needed to say so."""
+    columns, none null): then no two rows share a key, and no hashing is needed to say so.
+    The rows are compared with the rows before through slices, which copy nothing."""
     greater, equal = pl.lit(False), pl.lit(True)
     for k in keys:
-        this, prev = pl.col(k), pl.col(k).shift(1)
+        this, prev = pl.col(k).slice(1), pl.col(k).slice(0, pl.len() - 1)
         greater = greater | (equal & (this > prev))
         equal = equal & (this == prev)
     no_null = pl.all_horizontal(pl.col(k).null_count() == 0 for k in keys)
-    return (no_null & greater.slice(1).all()).alias("increasing")
+    return (pl.len() < 2) | (no_null & greater.all())
 
 
 def contained(values: pl.Series, known: pl.Series) -> pl.Series:

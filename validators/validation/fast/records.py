@@ -26,7 +26,7 @@ import polars as pl
 
 from claimtrail.contract.layout import Column, Table
 from claimtrail.contract.schemas import SchemaSet
-from claimtrail.validation.fast.tables import Fallback
+from claimtrail.validation.fast.tables import ONE_QUERY_ROWS, Fallback
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 STRUCTURE = {
@@ -317,7 +317,12 @@ def table_bad_rows(
     if not exprs:
         return pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
     # with_columns, not select: an expression of literals alone is spread over every row.
-    return df.with_columns(pl.any_horizontal(exprs).alias("_bad")).get_column("_bad").alias("bad")
+    if df.height <= ONE_QUERY_ROWS:
+        return df.with_columns(pl.any_horizontal(exprs).alias("_bad")).get_column("_bad").alias("bad")
+    bad = pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
+    for expr in exprs:
+        bad = bad | df.with_columns(expr.alias("_bad")).get_column("_bad")
+    return bad
 
 
 def min_items(schemas: SchemaSet, table: Table) -> int:

@@ -30,6 +30,12 @@ from claimtrail.package.csvio import package_root
 CHUNK = 1 << 23
 
 
+# A table of at most this many rows is checked in one polars query, whose fixed cost is most
+# of the work; a longer one a check at a time, so that the columns the checks make on the way
+# (a hash set of every pointer id, say) are not all held at once.
+ONE_QUERY_ROWS = 200_000
+
+
 class Fallback(Exception):
     """The fast engine cannot vouch for this package; the reference engine validates it."""
 
