@@ -487,3 +487,34 @@ def test_a_descriptor_of_a_checked_form_is_not_checked_again_but_a_wrong_hash_or
         assert Counted.calls == calls + 1, (wrong_hash, wrong_size)
         assert errors == [e.note for e in Package.metadata_validate(descriptor)], (wrong_hash, wrong_size)
     assert errors, "a size that is not an integer is an error"
+
+
+@pytest.mark.parametrize("damage", ["missing", "link-out", "fifo", "absolute-path"])
+def test_a_missing_or_refused_source_text_is_read_by_the_fast_engine_itself(bundled_copy, tmp_path, damage):
+    """A text that is not there (frictionless: the file cannot be opened) or that the
+    descriptor step refused (not shown to frictionless at all) leaves the tables readable:
+    the fast engine reports it with the reference's words and checks the rest itself."""
+    import os
+
+    text = sorted((bundled_copy / "sources").iterdir())[0]
+    if damage == "missing":
+        text.unlink()
+    elif damage == "link-out":
+        outside = tmp_path / "outside.txt"
+        outside.write_bytes(text.read_bytes())
+        text.unlink()
+        text.symlink_to(outside)
+    elif damage == "fifo":
+        text.unlink()
+        os.mkfifo(text)
+    else:
+        descriptor = json.loads((bundled_copy / "datapackage.json").read_text(encoding="utf-8"))
+        resource = next(r for r in descriptor["resources"] if r.get("path") == f"sources/{text.name}")
+        resource["path"] = str(text)
+        (bundled_copy / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    report = _same_verdict_without_fallback(bundled_copy)
+    where = {(p.path, p.line, p.check) for p in report.sorted_problems()}
+    if damage == "absolute-path":  # the descriptor step refuses it, and validation stops there
+        assert {p[2] for p in where} == {"descriptor-path"}, where
+    else:  # the row of sources.csv naming the text
+        assert any(p[:2] == ("sources.csv", 2) for p in where), where

@@ -15,6 +15,7 @@ Python's csv does) raises Fallback, and the reference engine validates the packa
 from __future__ import annotations
 
 import functools
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -92,9 +93,11 @@ def plain_dialect(dialect: Any) -> bool:
     )
 
 
-def check_resources(root: Path, resources: list[dict[str, Any]], layout) -> None:
-    """Raise Fallback for any resource the fast engine does not read the way frictionless does."""
+def check_resources(root: Path, resources: list[dict[str, Any]], layout) -> set[str]:
+    """Raise Fallback for any resource the fast engine does not read the way frictionless does;
+    returns the paths of the text resources whose file does not exist."""
     names = {t.name for t in layout.tables}
+    missing = set()
     for r in resources:
         if r.get("type") == "table" or r.get("name") in names:
             if r.get("name") not in names or set(r) - _TABLE_KEYS - {"dialect"}:
@@ -110,7 +113,10 @@ def check_resources(root: Path, resources: list[dict[str, Any]], layout) -> None
         ):
             raise Fallback(f"resource {r.get('name')!r} is not a plain text file")
         elif not (root / r["path"]).is_file():
-            raise Fallback(f"resource {r.get('name')!r}: no file at {r['path']}")
+            if os.path.lexists(root / r["path"]):
+                raise Fallback(f"resource {r.get('name')!r}: {r['path']} is not a regular file")
+            missing.add(r["path"])
+    return missing
 
 
 def file_errors(resource: dict[str, Any], sha256: str, size: int) -> list:

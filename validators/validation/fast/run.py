@@ -70,10 +70,14 @@ class FastRun:
         self.schemas = load_schemas()
         fr.check_keywords(self.schemas)
         fc.require_known(checks.CHECKS)
-        if any(isinstance(r, dict) and r.get("_unsafe") for r in descriptor["resources"]):
-            raise Fallback("a resource path leads out of the package")
-        self.resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
-        check_resources(root, self.resources, layout)
+        resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
+        names = {t.name for t in layout.tables}
+        if any(r.get("_unsafe") and (r.get("name") in names or r.get("type") == "table") for r in resources):
+            raise Fallback("a table the descriptor step refused (the reference reads a stand-in)")
+        # A text the descriptor step refused (and reported) is not opened: the reference does
+        # not show it to frictionless either.
+        self.resources = [r for r in resources if not r.get("_unsafe")]
+        self.missing = check_resources(root, self.resources, layout)  # texts with no file
         self.by_name = {r.get("name"): r for r in self.resources}
         self.leaves = fr.LeafValidators(self.schemas)
         self.facades: dict[str, FastTable] = {}  # what translate() and checks read of each table
@@ -468,7 +472,9 @@ class FastRun:
         self.step("source texts: hashes")
         tables = {t.name for t in self.layout.tables}
         for r in self.resources:
-            if r.get("name") not in tables:  # check_resources let only plain text files through
+            if r["path"] in self.missing and r.get("name") not in tables:
+                self.add(r["path"], None, _cannot_open(r["path"]), None)
+            elif r.get("name") not in tables:  # check_resources let only plain text files through
                 known = self.digests.get(r["path"])  # read already, as a source's text
                 sha, size = known or text_file_digest(self.root / r["path"], self.root)
                 for error in file_errors(r, sha, size):
@@ -572,6 +578,13 @@ class FastRun:
 
 
 # -- the run ----------------------------------------------------------------------------------
+
+
+def _cannot_open(path: str):
+    """frictionless' error for a text resource whose file is not there."""
+    from frictionless import errors
+
+    return errors.SchemeError(note=f"[Errno 2] No such file or directory: '{path}'")
 
 
 class _FastFrames:
