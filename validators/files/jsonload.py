@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -33,22 +34,15 @@ def _no_constant(name: str):
 # strings in one regex pass instead of a Python loop over every character (a descriptor of
 # 10,000 resources is megabytes long).
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_BRACKET = re.compile(r"[\[\]{}]")
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def _depth(text: str) -> int:
     bare = _STRING.sub("", text).split('"', 1)[0]  # an unterminated string runs to the end
-    depth = deepest = 0
-    for match in _BRACKET.finditer(bare):
-        if match.group() in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH:
-                    return deepest
-        else:
-            depth -= 1
-    return deepest
+    brackets = _NOT_BRACKET.sub("", bare)
+    # The running depth after each bracket, summed in C (map and accumulate), not a Python loop.
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
 
 def _int(literal: str) -> int:
@@ -112,12 +106,8 @@ def _find(text: str, kind: str) -> tuple[int | None, int | None]:
 
 
 def loads(text: str) -> Any:
-    # Checked before parsing: the json module recurses once per level and would exhaust the
-    # stack on a few thousand nested brackets.
-    if _depth(text) > MAX_DEPTH:
-        raise StrictJSONError(f"JSON nested deeper than {MAX_DEPTH} levels", *_find(text, "depth"))
     try:
-        return json.loads(
+        value = json.loads(
             text,
             object_pairs_hook=_no_duplicates,
             parse_constant=_no_constant,
@@ -125,8 +115,10 @@ def loads(text: str) -> Any:
             parse_float=_float,
         )
     except json.JSONDecodeError as e:
+        _refuse_depth(text)  # too deep is said first, however else the text is broken
         raise StrictJSONError(e.msg, e.lineno, e.colno) from None
     except StrictJSONError as e:
+        _refuse_depth(text)
         if e.message.startswith("a number of"):
             at = re.search(rf"[-0-9.eE+]{{{MAX_JSON_NUMBER_DIGITS + 1},}}", text)
             raise StrictJSONError(
@@ -135,7 +127,37 @@ def loads(text: str) -> Any:
         kind = "duplicate" if e.message.startswith("duplicate key") else "constant"
         raise StrictJSONError(e.message, *_find(text, kind)) from None
     except RecursionError:
+        # The json module recurses once per level: a few thousand nested brackets exhaust
+        # the stack, and that is too deep by far.
+        _refuse_depth(text)
         raise StrictJSONError("JSON nested too deeply") from None
+    # Parsed: the depth of the value is the depth of its brackets, found without scanning
+    # the megabytes of text again.
+    if _value_depth(value) > MAX_DEPTH:
+        _refuse_depth(text)
+    return value
+
+
+def _refuse_depth(text: str) -> None:
+    if _depth(text) > MAX_DEPTH:
+        raise StrictJSONError(f"JSON nested deeper than {MAX_DEPTH} levels", *_find(text, "depth"))
+
+
+def _value_depth(value: Any) -> int:
+    """How deep lists and objects nest in a parsed value (0 for a scalar), as _depth counts."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_DEPTH:
+                break
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return deepest
 
 
 def line_of(text: str, key: str, value: Any) -> int | None:

@@ -342,30 +342,44 @@ def _shape(res: Any) -> Hashable | None:
     """What frictionless' metadata check can tell apart in a plain text resource; None when the
     resource is not plain (then it is checked as it is)."""
     # v2 text resources carry no "type"; a v1 descriptor may say "text".
-    if not isinstance(res, dict) or res.get("type", "text") != "text" or set(res) - _TEXT_RESOURCE_KEYS:
+    if (
+        not isinstance(res, dict)
+        or res.get("type", "text") != "text"
+        or not res.keys() <= _TEXT_RESOURCE_KEYS
+    ):
         return None
-    name, path, sha, size, title = (res.get(k) for k in ("name", "path", "hash", "bytes", "title"))
-    licenses = res.get("licenses")
+    get = res.get
+    name, path, sha, size, title, licenses = (
+        get("name"),
+        get("path"),
+        get("hash"),
+        get("bytes"),
+        get("title"),
+        get("licenses"),
+    )
     if not (
-        isinstance(name, str)
+        type(name) is str
         and _PLAIN_NAME.fullmatch(name)
-        and isinstance(path, str)
+        and type(path) is str
         and _PLAIN_PATH.fullmatch(path)
         and ".." not in path
         and "//" not in path
-        and (sha is None or (isinstance(sha, str) and _SHA256.fullmatch(sha)))
+        and (sha is None or (type(sha) is str and _SHA256.fullmatch(sha)))
         and (size is None or (type(size) is int and size >= 0))
-        and (title is None or (isinstance(title, str) and title))
-        and isinstance(licenses, list)
-        and all(isinstance(x, dict) and isinstance(x.get("name"), str) and x["name"] for x in licenses)
-        and all(isinstance(v, str) and v for x in licenses for v in x.values())
+        and (title is None or (type(title) is str and title))
+        and type(licenses) is list
     ):
         return None
-    fixed = tuple((k, v if k not in _VARYING else None) for k, v in sorted(res.items()) if k != "licenses")
-    shape = (
-        fixed,
-        tuple(tuple(sorted((k, v if k == "name" else "") for k, v in x.items())) for x in licenses),
-    )
+    kinds = []
+    for x in licenses:  # each licence: a name, and other texts that are not empty
+        if type(x) is not dict or not x.get("name") or type(x["name"]) is not str:
+            return None
+        for v in x.values():
+            if type(v) is not str or not v:
+                return None
+        kinds.append(tuple(sorted((k, v if k == "name" else "") for k, v in x.items())))
+    fixed = tuple(sorted((k, None if k in _VARYING else v) for k, v in res.items() if k != "licenses"))
+    shape = (fixed, tuple(kinds))
     try:
         hash(shape)  # plain values: the tuple itself is the key
     except TypeError:
