@@ -18,11 +18,13 @@ class StrictJSONError(ValueError):
 
 
 def _no_duplicates(pairs):
-    out = {}
-    for key, value in pairs:
-        if key in out:
-            raise StrictJSONError(f"duplicate key {key!r} in an object")
-        out[key] = value
+    out = dict(pairs)  # built in C; a repeated key makes it shorter than the pairs
+    if len(out) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise StrictJSONError(f"duplicate key {key!r} in an object")
+            seen.add(key)
     return out
 
 
