@@ -264,9 +264,15 @@ class TableChecks:
     """Table Schema checks of one table, as frictionless error objects in row order."""
 
     def __init__(
-        self, table: FastTable, schema: dict[str, Any], sorted_ids: dict[str, pl.Series] | None = None
+        self,
+        table: FastTable,
+        schema: dict[str, Any],
+        sorted_ids: dict[str, pl.Series] | None = None,
+        unreadable: set[str] | None = None,
     ):
         self.t = table
+        # Tables that could not be read: the reference drops the errors of lookups into them.
+        self.unreadable = unreadable if unreadable is not None else set()
         self.sorted_ids = sorted_ids if sorted_ids is not None else {}  # table -> its ids, sorted
         self.schema = schema
         self.fields = schema["fields"]
@@ -460,6 +466,8 @@ class TableChecks:
                 ref_fields = [ref_fields]
             if len(fields) != 1 or ref_fields != ["id"] or fields[0] in self.typed:
                 raise Fallback("a foreign key on several columns or on a typed column")
+            if target in self.unreadable:
+                continue
             if target not in lookups:
                 self.deferred.append(fk)  # a table read later (sources -> pointers): checked then
                 continue

@@ -101,6 +101,10 @@ class FastRun:
         self.own: list[Problem] = []
         self.counts: dict[str, int] = {}
         self.released: set[str] = set()
+        # Tables csvio cannot read (not UTF-8, a byte-order mark, empty, too many columns, bad
+        # CSV): reported as the reference reports them, then absent, as the reference treats
+        # them (a header-only stand-in for frictionless, left out of the records).
+        self.unreadable: set[str] = set()
         # A small package's tables stay in memory once checked, for the reading rules, which
         # would read each file again a dozen times; a large one's are let go (the memory bound).
         self.held: dict[str, pl.DataFrame] | None = {} if self._small() else None
@@ -160,20 +164,28 @@ class FastRun:
         if resource.get("schema") != table_schema(spec):
             # fast_records relies on the fields carrying the JSON Schemas' constraints.
             raise Fallback(f"{spec.path}: the descriptor's table schema is not the derived one")
-        table, file_errs = load_table(self.root, resource, spec)
+        try:
+            table, file_errs = load_table(self.root, resource, spec)
+        except Fallback:
+            stand_in = self.unreadable_table(spec, resource)
+            if stand_in is None:  # csvio reads what polars did not: the reference's verdict
+                raise
+            table, file_errs = stand_in, []
         self.facades[spec.name] = table
         self.offsets[spec.name] = table.offsets
         if spec.prop is None:
             self.lookups[spec.name] = lookup_ids(table)
         self.note_content(spec, table)
-        tc = TableChecks(table, resource["schema"], self.sorted_ids)
-        errs = tc.run(self.lookups)
-        self.flags[spec.name], self.fk_bad[spec.name], self.pk_dup[spec.name] = tc.flags, tc.fk_bad, tc.pk_dup
-        if tc.deferred:
-            self.pending.append((spec, tc, resource))
-        # frictionless stops at LIMIT_ERRORS, before its file checks.
-        for error in errs if tc.total >= LIMIT_ERRORS else errs + file_errs:
-            self.add(spec.path, table, error, resource["schema"])
+        if table.readable:
+            tc = TableChecks(table, resource["schema"], self.sorted_ids, self.unreadable)
+            errs = tc.run(self.lookups)
+            self.flags[spec.name], self.fk_bad[spec.name] = tc.flags, tc.fk_bad
+            self.pk_dup[spec.name] = tc.pk_dup
+            if tc.deferred:
+                self.pending.append((spec, tc, resource))
+            # frictionless stops at LIMIT_ERRORS, before its file checks.
+            for error in errs if tc.total >= LIMIT_ERRORS else errs + file_errs:
+                self.add(spec.path, table, error, resource["schema"])
         for item in list(self.pending):
             pspec, ptc, presource = item
             if all((fk["reference"].get("resource") or "") in self.lookups for fk in ptc.deferred):
@@ -182,6 +194,20 @@ class FastRun:
                     self.add(pspec.path, ptc.t, error, presource["schema"])
                 self.fk_bad[pspec.name].update(ptc.fk_bad)
         return table
+
+    def unreadable_table(self, spec, resource: dict[str, Any]) -> FastTable | None:
+        """The stand-in of a table csvio cannot read, its problems reported (csvio's own, as
+        the reference reports them); None when csvio reads it."""
+        from claimtrail.package.csvio import read_csv
+
+        csv = read_csv(self.root / spec.path, spec.path)
+        if csv.readable:
+            return None
+        for problem in csv.problems:
+            self.report.add(problem)
+        self.unreadable.add(spec.name)
+        empty = pl.DataFrame(schema={f["name"]: pl.String for f in resource["schema"]["fields"]})
+        return FastTable(spec.path, list(csv.header), empty, None, readable=False)
 
     def note_content(self, spec, table: FastTable) -> None:
         """Mark the pointers this table's content columns use (coverage's input)."""
@@ -245,7 +271,7 @@ class FastRun:
         if self.held is not None:
             self.held[name] = t.df
         kept = t.df.select("id") if name in self.lookups else t.df.clear()
-        self.facades[name] = FastTable(t.name, t.header, kept, None)
+        self.facades[name] = FastTable(t.name, t.header, kept, None, readable=t.readable)
         self.flags.pop(name, None)
         self.fk_bad.pop(name, None)
         if name == "pointers":
@@ -256,7 +282,7 @@ class FastRun:
         reads them (lines kept): from memory when the table is still there, else read again,
         a batch at a time, keeping only those rows."""
         t = self.facades[spec.name]
-        if spec.name not in self.released:
+        if spec.name not in self.released or not t.readable:  # an unreadable table has no rows
             return fc.mini_table(t, fc.rows_where(t.df.with_row_index("_row"), where))
         labels = list(t.header)
         df = (
@@ -428,10 +454,11 @@ class FastRun:
     ) -> list:
         from claimtrail.package.records import assemble
 
-        if not minis:
+        # The reference assembles from the tables it could read.
+        tables = {name: t for name, t in minis.items() if name not in self.unreadable}
+        if not tables:
             return []
-        tables = dict(minis)
-        if record_type != "pointer" and pointers is not None:
+        if record_type != "pointer" and pointers is not None and "pointers" not in self.unreadable:
             tables["pointers"] = (
                 pointers
                 if isinstance(pointers, CsvTable)
@@ -599,7 +626,12 @@ class _FastFrames:
 
     def frame(self, name: str, columns, where: pl.Expr | None = None, select=None) -> pl.DataFrame | None:
         spec, facade = self.specs.get(name), self.run.facades.get(name)
-        if spec is None or facade is None or any(c not in facade.header for c in columns):
+        if (
+            spec is None
+            or facade is None
+            or not facade.readable
+            or any(c not in facade.header for c in columns)
+        ):
             return None
         held = self.run.held_table(name)
         if held is not None:
@@ -631,7 +663,7 @@ class _HeldFrames(_FastFrames):
         self.name, self.table = name, table
 
     def frame(self, name: str, columns, where: pl.Expr | None = None, select=None) -> pl.DataFrame | None:
-        if name != self.name or any(c not in self.table.header for c in columns):
+        if name != self.name or not self.table.readable or any(c not in self.table.header for c in columns):
             return None
         # A slice of rows at a time: a hash of every cell of a row builds the row's cells
         # joined, which for a million claims would be a copy of the table.
