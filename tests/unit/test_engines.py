@@ -490,13 +490,13 @@ def test_a_descriptor_of_a_checked_form_is_not_checked_again_but_a_wrong_hash_or
 
 
 @pytest.mark.parametrize("damage", ["missing", "link-out", "fifo", "absolute-path"])
-def test_a_missing_or_refused_source_text_is_read_by_the_fast_engine_itself(bundled_copy, tmp_path, damage):
+def test_a_missing_or_refused_source_text_is_read_by_the_fast_engine_itself(small_package, tmp_path, damage):
     """A text that is not there (frictionless: the file cannot be opened) or that the
     descriptor step refused (not shown to frictionless at all) leaves the tables readable:
     the fast engine reports it with the reference's words and checks the rest itself."""
     import os
 
-    text = sorted((bundled_copy / "sources").iterdir())[0]
+    text = sorted((small_package / "sources").iterdir())[0]
     if damage == "missing":
         text.unlink()
     elif damage == "link-out":
@@ -508,11 +508,11 @@ def test_a_missing_or_refused_source_text_is_read_by_the_fast_engine_itself(bund
         text.unlink()
         os.mkfifo(text)
     else:
-        descriptor = json.loads((bundled_copy / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor = json.loads((small_package / "datapackage.json").read_text(encoding="utf-8"))
         resource = next(r for r in descriptor["resources"] if r.get("path") == f"sources/{text.name}")
         resource["path"] = str(text)
-        (bundled_copy / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
-    report = _same_verdict_without_fallback(bundled_copy)
+        (small_package / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    report = _same_verdict_without_fallback(small_package)
     where = {(p.path, p.line, p.check) for p in report.sorted_problems()}
     if damage == "absolute-path":  # the descriptor step refuses it, and validation stops there
         assert {p[2] for p in where} == {"descriptor-path"}, where
@@ -547,13 +547,16 @@ UNREADABLE = (
 
 
 @pytest.mark.parametrize(("damage", "name"), UNREADABLE)
-def test_a_table_csvio_cannot_read_is_read_by_the_fast_engine_itself(bundled_copy, damage, name):
-    path = bundled_copy / name
+def test_a_table_csvio_cannot_read_is_read_by_the_fast_engine_itself(request, damage, name):
+    # The small package by default (the reference engine takes half the time on it), the
+    # bundled data under the long profile.
+    root = request.getfixturevalue("small_package" if PROFILE == "ci" else "bundled_copy")
+    path = root / name
     path.write_bytes(DAMAGES[damage](path.read_bytes()))
     try:
-        write_descriptor(bundled_copy)
+        write_descriptor(root)
     except Exception:  # sources.csv unreadable: the descriptor keeps its old hash of it
         assert name == "sources.csv"
-    report = _same_verdict_without_fallback(bundled_copy)
+    report = _same_verdict_without_fallback(root)
     checks = {p.check for p in report.sorted_problems() if p.path == name}
     assert checks & {"encoding", "empty-file", "csv-syntax", "limit-columns"}, report.sorted_problems()
