@@ -42,7 +42,7 @@ class UnreadablePackage(Exception):
 
 
 def validate_package(root: Path, engine: str = "fast", progress=None, label: str | None = None) -> Report:
-    """Validate the package at ``root``. engine "fast" (engine_fast.py, polars) or "frictionless"
+    """Validate the package at ``root``. engine "fast" (validation/fast/, polars) or "frictionless"
     (the reference steps below); the fast engine hands a package it cannot vouch for back to
     the reference. ``progress(step)`` is told each step as it starts; ``label`` names the
     package in the report (default: ``root``)."""

@@ -30,7 +30,7 @@ SPECIAL = ("check_sources", "check_pointers", "check_order", "check_ids", "check
 def require_known(check_functions: Iterable) -> None:
     for check in check_functions:
         if check.__name__ not in PER_RECORD + SPECIAL:
-            raise Fallback(f"{check.__name__} has no selector in fast_checks.py")
+            raise Fallback(f"{check.__name__} has no selector in validation/fast/checks.py")
 
 
 def empty(name: str) -> pl.Expr:

@@ -4,8 +4,8 @@ It makes the same checks as frictionless, with frictionless' semantics (how a ce
 as an integer or a date, which constraints are tried and in what order, which row a primary
 or foreign key error is reported on, at most 1000 errors per table), and reports them as
 frictionless error objects turned into problems by the same code as the reference engine,
-so that both say the same thing at the same line. Record schemas are in fast_records.py, the
-package's own checks in fast_checks.py; fast_run.py runs the three, table by table.
+so that both say the same thing at the same line. Record schemas are in records.py, the
+package's own checks in checks.py; run.py runs the three, table by table.
 
 Anything the engine was not written for (a dialect other than the package's own, a field
 type or constraint it does not know, a file whose structure it cannot prove it reads as

@@ -162,7 +162,7 @@ class FastRun:
         self.step(f"tables: {spec.path}")
         resource = self.by_name[spec.name]
         if resource.get("schema") != table_schema(spec):
-            # fast_records relies on the fields carrying the JSON Schemas' constraints.
+            # records.py relies on the fields carrying the JSON Schemas' constraints.
             raise Fallback(f"{spec.path}: the descriptor's table schema is not the derived one")
         try:
             table, file_errs = load_table(self.root, resource, spec)
