@@ -36,6 +36,8 @@ from claimtrail.validation.frictionless_problems import translate
 from claimtrail.validation.reading_rules import CsvFrames, check_reading_rules
 from claimtrail.validation.record_schemas import check_record_schemas
 
+_NOT_V2 = "not a valid Data Package: "  # how a metadata error of frictionless' is reported
+
 
 class UnreadablePackage(Exception):
     """The path is not a package at all: a usage error (exit 2), not an invalid package."""
@@ -62,7 +64,9 @@ def validate_package(root: Path, engine: str = "fast", progress=None, label: str
     report.steps.append("descriptor")
     if descriptor is None:
         return report
-    if engine == "fast":
+    # frictionless' own metadata errors: the reference may not even open the package, and
+    # only the reference says what comes of it.
+    if engine == "fast" and not any(p.message.startswith(_NOT_V2) for p in report.problems):
         from claimtrail.validation.fast.run import run_fast
 
         outcome = run_fast(root, descriptor, layout, report, progress)
@@ -198,7 +202,7 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
         checked["resources"] = [r for r in resources if not (isinstance(r, dict) and r.get("_unsafe"))]
     for error in _metadata_errors(Package, checked):
         if "is not safe" not in error.note:  # an unsafe path is reported below, with its line
-            report.add(Problem(name, "descriptor-profile", f"not a valid Data Package: {error.note}", line=1))
+            report.add(Problem(name, "descriptor-profile", f"{_NOT_V2}{error.note}", line=1))
     if descriptor.get("$schema") != PACKAGE_PROFILE:
         report.add(
             Problem(
