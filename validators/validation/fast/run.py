@@ -71,8 +71,11 @@ class FastRun:
         fr.check_keywords(self.schemas)
         fc.require_known(checks.CHECKS)
         resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
-        names = {t.name for t in layout.tables}
-        if any(r.get("_unsafe") and (r.get("name") in names or r.get("type") == "table") for r in resources):
+        self.table_names = {t.name for t in layout.tables}
+        if any(
+            r.get("_unsafe") and (r.get("name") in self.table_names or r.get("type") == "table")
+            for r in resources
+        ):
             raise Fallback("a table the descriptor step refused (the reference reads a stand-in)")
         # A text the descriptor step refused (and reported) is not opened: the reference does
         # not show it to frictionless either.
@@ -249,7 +252,7 @@ class FastRun:
     def _small(self) -> bool:
         total = 0
         for r in self.resources:
-            if r.get("name") in {t.name for t in self.layout.tables}:
+            if r.get("name") in self.table_names:
                 try:
                     total += (self.root / str(r.get("path"))).stat().st_size
                 except (OSError, ValueError):
@@ -497,11 +500,12 @@ class FastRun:
     def text_files(self) -> None:
         """frictionless' hash and size checks of the non-table resources (the source texts)."""
         self.step("source texts: hashes")
-        tables = {t.name for t in self.layout.tables}
         for r in self.resources:
-            if r["path"] in self.missing and r.get("name") not in tables:
+            if r.get("name") in self.table_names:
+                continue
+            if r["path"] in self.missing:
                 self.add(r["path"], None, _cannot_open(r["path"]), None)
-            elif r.get("name") not in tables:  # check_resources let only plain text files through
+            else:  # check_resources let only plain text files through
                 known = self.digests.get(r["path"])  # read already, as a source's text
                 sha, size = known or text_file_digest(self.root / r["path"], self.root)
                 for error in file_errors(r, sha, size):
@@ -635,7 +639,7 @@ class _FastFrames:
             return None
         held = self.run.held_table(name)
         if held is not None:
-            return _rule_frame(held.df.lazy(), held, columns, where, select, engine="in-memory")
+            return _rule_frame(held.df.lazy(), held, columns, where, select, engine=_engine(held.height))
         lazy = pl.scan_csv(
             self.run.root / spec.path,
             infer_schema=False,
@@ -668,12 +672,16 @@ class _HeldFrames(_FastFrames):
         # A slice of rows at a time: a hash of every cell of a row builds the row's cells
         # joined, which for a million claims would be a copy of the table.
         df, step = self.table.df, 200_000
-        engine = "in-memory" if df.height <= IN_MEMORY_ROWS else "streaming"
         parts = [
-            _rule_frame(df.slice(at, step).lazy(), self.table, columns, where, select, at, engine)
+            _rule_frame(df.slice(at, step).lazy(), self.table, columns, where, select, at, _engine(df.height))
             for at in range(0, max(df.height, 1), step)
         ]
         return pl.concat(parts)
+
+
+def _engine(rows: int) -> str:
+    """How polars runs a reading rule's query over a frame in memory of so many rows."""
+    return "in-memory" if rows <= IN_MEMORY_ROWS else "streaming"
 
 
 def _rule_frame(
