@@ -411,7 +411,7 @@ class TableChecks:
             return
         # The values frictionless compares: typed, null when empty or unreadable.
         kv = df.select(
-            pl.lit(self.typed[k]).alias(k) if k in self.typed else _present(k).alias(k) for k in keys
+            pl.lit(self.typed[k]).alias(k) if k in self.typed else _key_value(k).alias(k) for k in keys
         )
         null_rows, increasing = kv.select(
             pl.int_range(pl.len(), dtype=pl.UInt32)
@@ -479,7 +479,7 @@ class TableChecks:
         dangling = in_halves(
             df,
             [
-                _dangling(_present(field), self.sorted_ids[target]).alias(f"{i}")
+                _dangling(_key_value(field), self.sorted_ids[target]).alias(f"{i}")
                 for i, (_, field, target) in enumerate(checks)
             ],
         )
@@ -494,7 +494,7 @@ class TableChecks:
                 self.row_errors.append((index, k, ("foreign-key", note, [field], value, target)))
 
 
-def _present(name: str) -> pl.Expr:
+def _key_value(name: str) -> pl.Expr:
     """A cell as frictionless compares it in a key: null when empty."""
     return pl.when(~_missing(name)).then(pl.col(name))
 
