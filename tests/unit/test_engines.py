@@ -562,6 +562,31 @@ def test_a_table_csvio_cannot_read_is_read_by_the_fast_engine_itself(request, da
     assert checks & {"encoding", "empty-file", "csv-syntax", "limit-columns"}, report.sorted_problems()
 
 
+# A table the descriptor step refuses to open, each kind where a table of another kind was.
+REFUSED = [
+    ("fifo", "claims.csv"),
+    ("/dev/zero", "actors.csv"),
+    ("directory", "events.csv"),
+    ("outside", "pointers.csv"),
+    ("/dev/urandom", "sources.csv"),
+]
+
+
+@pytest.mark.parametrize(("kind", "name"), REFUSED)
+def test_a_table_the_descriptor_step_refuses_is_read_by_the_fast_engine_itself(
+    small_package, tmp_path, kind, name
+):
+    """A FIFO, a device, a directory or a link out where a table was: never opened, by
+    either engine. csvio's problem names the table, and no record or lookup comes of it."""
+    from hostile import replace_with
+
+    outside = tmp_path / "outside.csv"
+    outside.write_bytes((small_package / name).read_bytes())
+    replace_with(small_package, name, kind, outside)
+    report = _same_verdict_without_fallback(small_package)
+    assert ("unsafe-file", name) in {(p.check, p.path) for p in report.sorted_problems()}
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [("bytes", "2629"), ("bytes", 2629.5), ("bytes", "2021-06-27"), ("hash", 123), ("title", 5)],

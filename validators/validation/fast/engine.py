@@ -100,7 +100,8 @@ def check_resources(root: Path, resources: list[dict[str, Any]], layout) -> set[
     missing = set()
     for r in resources:
         if r.get("type") == "table" or r.get("name") in names:
-            if r.get("name") not in names or set(r) - _TABLE_KEYS - {"dialect"}:
+            # _unsafe: the descriptor step's mark on a file it refused (FastRun.check_table).
+            if r.get("name") not in names or set(r) - _TABLE_KEYS - {"dialect", "_unsafe"}:
                 raise Fallback(f"resource {r.get('name')!r} is not a table of the layout")
             if "dialect" in r and not plain_dialect(r["dialect"]):
                 raise Fallback(f"resource {r.get('name')!r}: a dialect other than the writer's")

@@ -73,13 +73,14 @@ class FastRun:
         resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
         self.table_names = {t.name for t in layout.tables}
         if any(
-            r.get("_unsafe") and (r.get("name") in self.table_names or r.get("type") == "table")
+            r.get("_unsafe") and r.get("type") == "table" and r.get("name") not in self.table_names
             for r in resources
         ):
-            raise Fallback("a table the descriptor step refused (the reference reads a stand-in)")
+            raise Fallback("a table outside the layout the descriptor step refused")
         # A text the descriptor step refused (and reported) is not opened: the reference does
-        # not show it to frictionless either.
-        self.resources = [r for r in resources if not r.get("_unsafe")]
+        # not show it to frictionless either. A refused table is kept: check_table reads it
+        # the reference's way.
+        self.resources = [r for r in resources if not r.get("_unsafe") or r.get("name") in self.table_names]
         self.missing = check_resources(root, self.resources, layout)  # texts with no file
         self.by_name = {r.get("name"): r for r in self.resources}
         self.leaves = fr.LeafValidators(self.schemas)
@@ -167,13 +168,22 @@ class FastRun:
         if resource.get("schema") != table_schema(spec):
             # records.py relies on the fields carrying the JSON Schemas' constraints.
             raise Fallback(f"{spec.path}: the descriptor's table schema is not the derived one")
-        try:
-            table, file_errs = load_table(self.root, resource, spec)
-        except Fallback:
-            stand_in = self.unreadable_table(spec, resource)
-            if stand_in is None:  # csvio reads what polars did not: the reference's verdict
-                raise
-            table, file_errs = stand_in, []
+        if resource.get("_unsafe"):
+            # Refused by the descriptor step (a FIFO, a device, a link out, a URL): never opened
+            # by polars. csvio refuses the file as the reference's does; a file it reads (the
+            # resource named a refused URL or declaration) is the reference's to judge.
+            refused = self.unreadable_table(spec, resource)
+            if refused is None:
+                raise Fallback(f"{spec.path}: a regular file under a refused declaration")
+            table, file_errs = refused, []
+        else:
+            try:
+                table, file_errs = load_table(self.root, resource, spec)
+            except Fallback:
+                stand_in = self.unreadable_table(spec, resource)
+                if stand_in is None:  # csvio reads what polars did not: the reference's verdict
+                    raise
+                table, file_errs = stand_in, []
         self.facades[spec.name] = table
         self.offsets[spec.name] = table.offsets
         if spec.prop is None:
