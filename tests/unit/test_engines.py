@@ -379,17 +379,39 @@ def _many_errors(tmp_path: Path) -> Path:
     return root
 
 
+def _assembled(monkeypatch, first: int) -> list[tuple[int, int]]:
+    """Let the fast engine assemble at first ``first`` of the records only the record schema
+    reads (SCHEMA_FIRST), and record each assembly of claims: (ids asked for, candidates)."""
+    from claimtrail.validation.fast import run
+
+    monkeypatch.setattr(run, "SCHEMA_FIRST", first)
+    asked: list[tuple[int, int]] = []
+    original = run.FastRun.candidate_rows
+
+    def candidate_rows(self, g, specs, ids):
+        if g.record_type == "claim":
+            asked.append((len(ids), len(g.ids)))
+        return original(self, g, specs, ids)
+
+    monkeypatch.setattr(run.FastRun, "candidate_rows", candidate_rows)
+    return asked
+
+
 def test_the_steps_and_the_report_stop_at_their_limit_alike(tmp_path, monkeypatch):
     """Past the limit of problems (lowered here from 1,000 to 40), the record schema and the
     pointer check stop at the same record in both engines, and the report lists the first
-    problems of each file by line, then says that there are more."""
+    problems of each file by line, then says that there are more. The fast engine assembles
+    the first 50 claims only the record schema reads: it stops among them."""
     from claimtrail.contract import problems
     from claimtrail.validation import checks, record_schemas
 
     limit = 40
     for module in (problems, checks, record_schemas):
         monkeypatch.setattr(module, "MAX_PROBLEMS", limit)
+    asked = _assembled(monkeypatch, 50)
     report = _same_verdict_without_fallback(_many_errors(tmp_path))
+    [(part, candidates)] = asked  # assembled once, a part of them
+    assert part < candidates - 500, asked
     listed: dict[str, list] = {}
     for p in report.sorted_problems():
         listed.setdefault(p.path, []).append(p)
@@ -407,10 +429,15 @@ def test_the_steps_and_the_report_stop_at_their_limit_alike(tmp_path, monkeypatc
     assert 0 < len({p.line for p in schema}) <= limit
 
 
-def test_many_errors_of_the_benchmark_kinds_give_the_same_report(tmp_path):
+def test_many_errors_of_the_benchmark_kinds_give_the_same_report(tmp_path, monkeypatch):
     """Dangling foreign keys, shifted pointers and values outside an enum (benchmarks/invalid.py),
-    past frictionless' 1000 errors per table in claims.csv: capped alike, hints alike."""
+    past frictionless' 1000 errors per table in claims.csv: capped alike, hints alike. The fast
+    engine assembles at first 10 of the claims only the record schema reads; it does not reach
+    its limit among them (600 claims fail), so it assembles them all after all."""
+    asked = _assembled(monkeypatch, 10)
     report = _same_verdict_without_fallback(_many_errors(tmp_path))
+    (part, candidates), (everything, _) = asked
+    assert part < candidates == everything, asked
     by_check = {}
     for p in report.sorted_problems():
         by_check.setdefault((p.path, p.check), []).append(p)

@@ -25,11 +25,14 @@ _HEADER_CHECKS = {
 }
 
 
-def check_record_schemas(records, tables: dict[str, CsvTable], report: Report) -> None:
+def check_record_schemas(
+    records, tables: dict[str, CsvTable], report: Report, id_counts: Counter | None = None
+) -> None:
     """Every record of ``records`` (record type -> assembled records, in the order of their
     rows) against its schema. After MAX_PROBLEMS records of a type have failed, the rest of
     that type are not checked (as frictionless stops at 1,000 errors per table): both engines
-    hand their records in row order, so both stop at the same record."""
+    hand their records in row order, so both stop at the same record. ``id_counts``: how many
+    records hold each id, when ``records`` holds the first of them only (one type)."""
     schemas = load_schemas()
     # Cells under a broken header, and records whose id a second row also claims (they are
     # assembled from the wrong rows), cannot be trusted: the table problem is the one to fix.
@@ -40,7 +43,7 @@ def check_record_schemas(records, tables: dict[str, CsvTable], report: Report) -
     unread = {t.name for t in layout.tables if t.name not in tables or not tables[t.name].readable}
     for record_type, items in records.items():
         validator = record_validator(schemas, record_type)
-        ids = Counter(item.record.get("id") for item in items)
+        ids = id_counts if id_counts is not None else Counter(item.record.get("id") for item in items)
         lost = {c.prop for c in layout.children(record_type) if c.name in unread}
         failed = 0
         for item in items:

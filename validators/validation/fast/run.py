@@ -11,6 +11,7 @@ the reference record-schema step and to checks.py.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from typing import Any
 import polars as pl
 
 from claimtrail.contract.descriptor import table_schema
-from claimtrail.contract.problems import Problem
+from claimtrail.contract.problems import Problem, Report
+from claimtrail.files.limits import MAX_PROBLEMS
 from claimtrail.package.csvio import CsvTable
 from claimtrail.validation import checks
 from claimtrail.validation.coverage import Inputs, content_columns
@@ -48,6 +50,10 @@ from claimtrail.validation.reading_rules import (
 HOLD_TABLES_BYTES = 8 << 20  # tables of at most this many bytes in all stay in memory
 IN_MEMORY_ROWS = 50_000  # a frame of the reading rules this short is not streamed (no gain)
 EVERY_RECORD = ("source", "tombstone")  # small types whose checks read every record
+# Records only the record schema may reject are assembled at first up to this many per type,
+# in row order (FastRun.schema_later): enough for it to find its MAX_PROBLEMS failures when
+# most of them fail, as with an error repeated down a table.
+SCHEMA_FIRST = 4 * MAX_PROBLEMS
 
 
 class Group:
@@ -57,6 +63,9 @@ class Group:
         self.record_type = record_type
         self.ids: set[str] = set()  # records to assemble
         self.null_rows = pl.Series("i", [], dtype=pl.UInt32)  # root rows without an id, to assemble
+        # Ids a per-record check may report on, or whose record must be assembled for another
+        # reason; the other ids are there for the record schema alone (see FastRun.conclude).
+        self.checked: set[str] = set()
         self.root_ids = pl.Series("id", [], dtype=pl.String)
         self.every = record_type in EVERY_RECORD  # checks read every record of this type
 
@@ -113,6 +122,8 @@ class FastRun:
         # would read each file again a dozen times; a large one's are let go (the memory bound).
         self.held: dict[str, pl.DataFrame] | None = {} if self._small() else None
         self.candidates: dict[str, set[str]] = {}  # record type -> ids the record schema may reject
+        # record type -> (group, its tables, the last id assembled of those only the schema reads)
+        self.later: dict[str, tuple] = {}
         self.claimants: pl.Series | None = None  # claimants of claims.csv, for check_graphs' selector
         # For coverage (coverage.py), gathered as the tables pass: every pointer's span, and
         # which pointers a content record (or, deliberately, uncoded.csv) uses.
@@ -355,9 +366,12 @@ class FastRun:
             if spec.name != "pointers":
                 self.release(spec.name)
 
-    def bad_rows(self, df: pl.DataFrame, spec, flagged: pl.Series | None, fk_bad: dict) -> pl.Series:
-        """Rows the record schema may reject, or a per-record check may report on."""
-        bad = fr.table_bad_rows(df, spec, self.leaves, self.pointer_state, flagged, fk_bad)
+    def bad_rows(
+        self, df: pl.DataFrame, spec, flagged: pl.Series | None, fk_bad: dict
+    ) -> tuple[pl.Series, pl.Series]:
+        """(rows the record schema may reject, rows a per-record check may report on)."""
+        schema = fr.table_bad_rows(df, spec, self.leaves, self.pointer_state, flagged, fk_bad)
+        bad = pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
         dates = fc.date_rows(df, spec)
         if dates is not None:
             bad = bad | df.select(dates.fill_null(False).alias("d")).to_series()
@@ -369,7 +383,7 @@ class FastRun:
         for c in spec.columns:
             if c.kind == "pointer" and not self.overlap.is_empty():
                 bad = bad | df.get_column(c.name).is_in(self.overlap.implode()).fill_null(False)
-        return bad
+        return schema, bad
 
     def root_rows(self, g: Group, spec, table: FastTable) -> None:
         df = table.df
@@ -379,7 +393,8 @@ class FastRun:
         g.root_ids = ids.filter(ids.is_not_null() & (ids != ""))
         if spec.name == "claims":
             self.claimants = df.get_column("claimant").drop_nulls().unique()
-        bad = self.bad_rows(df, spec, self.flags.get(spec.name), self.fk_bad.get(spec.name, {}))
+        schema, checked = self.bad_rows(df, spec, self.flags.get(spec.name), self.fk_bad.get(spec.name, {}))
+        bad = schema | checked
         dups = self.pk_dup.get(spec.name)
         if g.record_type == "pointer":
             # The pointer embedded for an id is its first row: invalid when that row is.
@@ -399,6 +414,7 @@ class FastRun:
         found = df.get_column("id").gather(rows)
         g.ids.update(found.drop_nulls().to_list())
         g.ids.discard("")
+        g.checked.update(df.get_column("id").filter(checked | repeated).drop_nulls().to_list())
         g.null_rows = rows.filter(found.fill_null("") == "")
 
     def child_rows(self, g: Group, spec, table: FastTable) -> None:
@@ -415,8 +431,9 @@ class FastRun:
             items = df.filter(attached)
             flags = flags.filter(attached) if flags is not None else None
             fk_bad = {k: v.filter(attached) for k, v in fk_bad.items()}
-        bad = self.bad_rows(items, spec, flags, fk_bad)
-        g.ids.update(items.get_column(parent).filter(bad).to_list())
+        schema, checked = self.bad_rows(items, spec, flags, fk_bad)
+        g.ids.update(items.get_column(parent).filter(schema | checked).to_list())
+        g.checked.update(items.get_column(parent).filter(checked).to_list())
         need = max(
             fr.min_items(self.schemas, spec), 1 if checks.POINTER_PROPERTIES.get(parent) == spec.prop else 0
         )
@@ -430,6 +447,7 @@ class FastRun:
                 enough = items.group_by(parent).len().filter(pl.col("len") >= need)[parent]
                 short = ~g.root_ids.is_in(enough.implode())
             g.ids.update(g.root_ids.filter(short).to_list())
+            g.checked.update(g.root_ids.filter(short).to_list())
         parents = fc.order_parents(df, parent, self.pk_dup.get(spec.name))
         if not parents.is_empty():
             # check_order reads the table itself: give it every row of those parents.
@@ -446,21 +464,43 @@ class FastRun:
         if g.every:
             minis = {spec.name: self.rows_of(spec, pl.lit(True)) for spec in specs}
         elif g.ids or not g.null_rows.is_empty():
-            wanted = pl.Series(sorted(g.ids), dtype=pl.String).implode()
-            for spec in specs:
-                if spec.prop is None:
-                    rows = pl.col("id").is_in(wanted).fill_null(False) | pl.col("_row").is_in(
-                        g.null_rows.implode()
-                    )
-                else:
-                    rows = pl.col(g.record_type).is_in(wanted).fill_null(False)
-                minis[spec.name] = self.rows_of(spec, rows)
+            minis = self.candidate_rows(g, specs, g.ids - self.schema_later(g, specs))
         if self.pointers is not None or g.record_type == "pointer" or not minis:
             records = self.assemble(g.record_type, minis, self.pointers)
             self.subsets[g.record_type] = records
             self.after_assembly(g.record_type, records)
         else:
             self.minis[g.record_type] = minis
+
+    def candidate_rows(self, g: Group, specs: list, ids: set[str]) -> dict[str, CsvTable]:
+        """The rows of the records of these ids (and of the root rows without an id)."""
+        wanted = pl.Series(sorted(ids), dtype=pl.String).implode()
+        minis = {}
+        for spec in specs:
+            if spec.prop is None:
+                rows = pl.col("id").is_in(wanted).fill_null(False) | pl.col("_row").is_in(
+                    g.null_rows.implode()
+                )
+            else:
+                rows = pl.col(g.record_type).is_in(wanted).fill_null(False)
+            minis[spec.name] = self.rows_of(spec, rows)
+        return minis
+
+    def schema_later(self, g: Group, specs: list) -> set[str]:
+        """The ids left out of the first assembly: those only the record schema may reject,
+        past the first SCHEMA_FIRST of them in row order. The record schema stops after
+        MAX_PROBLEMS failing records of a type, so with many errors (a stance outside its
+        enum in every tenth claim) it never reads most of them; finish() assembles them after
+        all when it does."""
+        only = g.ids - g.checked
+        if len(only) <= SCHEMA_FIRST:
+            return set()
+        ids = self.lookups[specs[0].name]
+        ordered = ids.filter(ids.is_in(pl.Series(sorted(only), dtype=pl.String).implode()).fill_null(False))
+        ordered = ordered.unique(maintain_order=True)
+        later = set(ordered.slice(SCHEMA_FIRST).to_list())
+        self.later[g.record_type] = (g, specs, ordered[SCHEMA_FIRST - 1])
+        return later
 
     def assemble(
         self, record_type: str, minis: dict[str, CsvTable], pointers: FastTable | CsvTable | None
@@ -496,16 +536,23 @@ class FastRun:
             return
         self.step("pointers: quotes against the texts")
         rows = pl.Series(fc.pointer_rows(self.pointers.df, self.texts), dtype=pl.UInt32)
-        records = self.assemble("pointer", {"pointers": fc.mini_table(self.pointers, rows)}, None)
-        self.own += list(
-            checks.check_pointers(
-                fc.package(self.root, self.layout, self.facades, {"pointer": records}, self.texts)
-            )
-        )
+        # check_pointers stops after MAX_PROBLEMS failing pointers, in row order: when it stops
+        # among the first candidates, the others need not be assembled (as schema_later).
+        found = self.pointer_problems(rows.head(SCHEMA_FIRST)) if len(rows) > SCHEMA_FIRST else None
+        if found is None or not any(p.check == "limit-problems" for p in found):
+            found = self.pointer_problems(rows)
+        self.own += found
         dups = self.pk_dup.get("pointers")
         self.overlap = fc.overlapping_pointers(
             self.pointers, fc.boilerplate_spans(self.sources), dups is not None and bool(dups.any())
         )
+
+    def pointer_problems(self, rows: pl.Series) -> list[Problem]:
+        """check_pointers on these rows of pointers.csv."""
+        assert self.pointers is not None
+        records = self.assemble("pointer", {"pointers": fc.mini_table(self.pointers, rows)}, None)
+        pkg = fc.package(self.root, self.layout, self.facades, {"pointer": records}, self.texts)
+        return list(checks.check_pointers(pkg))
 
     def text_files(self) -> None:
         """frictionless' hash and size checks of the non-table resources (the source texts)."""
@@ -520,6 +567,55 @@ class FastRun:
                 sha, size = known or text_file_digest(self.root / r["path"], self.root)
                 for error in file_errors(r, sha, size):
                     self.add(r["path"], None, error, None)
+
+    def embedded_pointers(self, minis_by_type: dict[str, dict[str, CsvTable]]) -> CsvTable | None:
+        """The rows of pointers.csv these tables' records embed (its first row of each id), read
+        again once pointers.csv has been let go."""
+        wanted = set()
+        for record_type, minis in minis_by_type.items():
+            wanted |= fc.pointer_ids(self.layout, record_type, minis)
+        if not wanted or "pointers" not in self.by_name:
+            return None
+        ids = pl.Series(sorted(wanted), dtype=pl.String).implode()
+        # The row each id is embedded from is its first: found from the ids alone.
+        first = (
+            self.lookups["pointers"]
+            .to_frame("id")
+            .with_row_index("_row")
+            .filter(pl.col("id").is_in(ids).fill_null(False))
+            .group_by("id")
+            .agg(pl.col("_row").min())["_row"]
+        )
+        return self.rows_of(self.layout.table("pointers"), pl.col("_row").is_in(first.implode()))
+
+    def record_schema(self, record_type: str, records: list) -> None:
+        """check_record_schemas on a type's candidates. When the first assembly left some out
+        (schema_later), it is tried on the candidates up to the last one assembled of those it
+        alone reads: if it stops at its limit among them, it would never have read the rest
+        (it reads in row order); else all are assembled and checked."""
+        from claimtrail.validation.record_schemas import check_record_schemas
+
+        def candidates(records: list) -> list:
+            wanted = self.candidates.get(record_type, ())
+            return [r for r in records if not isinstance(r.record.get("id"), str) or r.record["id"] in wanted]
+
+        if record_type in self.later:
+            g, specs, last = self.later[record_type]
+            first = candidates(records)
+            end = next(i for i, r in enumerate(first) if r.record.get("id") == last)
+            trial = Report(self.report.package)
+            trial.problems = list(self.report.problems)
+            # The ids counted over all the candidates: a record whose id another row holds is skipped.
+            counts = Counter(r.record.get("id") for r in first)
+            check_record_schemas({record_type: first[: end + 1]}, self.facades, trial, counts)
+            found = trial.problems[len(self.report.problems) :]
+            if any(p.check == "limit-problems" for p in found):
+                for problem in found:
+                    self.report.add(problem)
+                return
+            minis = self.candidate_rows(g, specs, g.ids)
+            records = self.assemble(record_type, minis, self.embedded_pointers({record_type: minis}))
+        check_record_schemas({record_type: candidates(records)}, self.facades, self.report)
 
     def id_stubs(self, wanted: pl.Series) -> dict[str, list]:
         """Records reduced to their id and where it is, for the checks that only read ids."""
@@ -537,45 +633,17 @@ class FastRun:
         return out
 
     def finish(self) -> None:
-        from claimtrail.validation.record_schemas import check_record_schemas
-
         self.step("records and checks")
         if self.minis:
-            wanted = set()
-            for record_type, minis in self.minis.items():
-                wanted |= fc.pointer_ids(self.layout, record_type, minis)
-            pointers = None
-            if wanted and "pointers" in self.by_name:
-                spec = self.layout.table("pointers")
-                ids = pl.Series(sorted(wanted), dtype=pl.String).implode()
-                # The row each id is embedded from is its first: found from the ids alone.
-                first = (
-                    self.lookups["pointers"]
-                    .to_frame("id")
-                    .with_row_index("_row")
-                    .filter(pl.col("id").is_in(ids).fill_null(False))
-                    .group_by("id")
-                    .agg(pl.col("_row").min())["_row"]
-                )
-                pointers = self.rows_of(spec, pl.col("_row").is_in(first.implode()))
+            pointers = self.embedded_pointers(self.minis)
             for record_type, minis in self.minis.items():
                 records = self.assemble(record_type, minis, pointers)
                 self.subsets[record_type] = records
                 self.after_assembly(record_type, records)
         root, layout, facades = self.root, self.layout, self.facades
         # The record schema sees the candidates only (sources are all assembled, for check_sources).
-        check_record_schemas(
-            {
-                t: [
-                    r
-                    for r in records
-                    if not isinstance(r.record.get("id"), str) or r.record["id"] in self.candidates.get(t, ())
-                ]
-                for t, records in self.subsets.items()
-            },
-            facades,
-            self.report,
-        )
+        for record_type, records in self.subsets.items():
+            self.record_schema(record_type, records)
         names = {c.__name__ for c in checks.CHECKS}
         per_record = fc.package(root, layout, facades, {**self.subsets, "source": self.sources}, self.texts)
         for check in checks.CHECKS:
