@@ -101,7 +101,7 @@ def test_a_valid_package_is_valid_for_both(tmp_path):
     assert fast_only(tmp_path)[1] is None
 
 
-def test_uncovered_sentences_are_the_same_problems_for_both(tmp_path):
+def test_uncovered_sentences_are_the_same_problems_for_both(tmp_path, monkeypatch):
     # Coverage is the last step of both engines: the same function, the same problems.
     _generator().generate(tmp_path, 20, seed=7)
     path = tmp_path / "uncoded.csv"
@@ -117,6 +117,22 @@ def test_uncovered_sentences_are_the_same_problems_for_both(tmp_path):
     assert {p.check for p in fast.sorted_problems()} == {"uncovered-sentence"}
     assert fast.steps == reference.steps and fast.steps[-1] == "coverage"
     assert fast_only(tmp_path)[1] is None
+    # Long texts are split in a second thread while the tables are checked: the same problems.
+    import threading
+
+    from claimtrail.validation.coverage import content_sentences
+    from claimtrail.validation.fast import run
+
+    threads = []
+
+    def split(sources):
+        threads.append(threading.current_thread())
+        return content_sentences(sources)
+
+    monkeypatch.setattr(run, "SPLIT_AHEAD_CHARS", 0)
+    monkeypatch.setattr(run, "content_sentences", split)
+    assert validate_package(tmp_path).sorted_problems() == reference.sorted_problems()
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
 
 
 def _spans(inputs) -> list[tuple]:

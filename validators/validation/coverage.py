@@ -14,6 +14,7 @@ spans, sources and their boilerplate), so that it stays cheap on large packages.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,9 @@ class Inputs:
 
     sources: list[tuple[str, str, list[tuple[int, int]], str]]
     spans: Any
+    # The sources' content sentences, when they are being split already (the fast engine
+    # splits them in a second thread while it checks the tables): called for the list.
+    sentences: Callable[[], list[list[tuple[int, int]]]] | None = None
 
 
 def _content_spans(root: Path, layout: Layout):
@@ -326,8 +330,15 @@ def _statuses(inputs: Inputs, sentences: list[list[tuple[int, int]]]) -> list[li
 
 def _sentences(inputs: Inputs) -> list[list[tuple[int, int]]]:
     """The content sentences of every source, in the order of inputs.sources."""
+    return inputs.sentences() if inputs.sentences is not None else content_sentences(inputs.sources)
+
+
+def content_sentences(
+    sources: list[tuple[str, str, list[tuple[int, int]], str]],
+) -> list[list[tuple[int, int]]]:
+    """The content sentences of each (id, path, boilerplate spans, text), in order."""
     out = []
-    for _, _, boiler, text in inputs.sources:
+    for _, _, boiler, text in sources:
         out.append(
             [span for rs, re_ in content_regions(text, boiler) for span in split_sentences(text, rs, re_)]
         )

@@ -12,6 +12,7 @@ the reference record-schema step and to checks.py.
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from claimtrail.contract.problems import Problem, Report
 from claimtrail.files.limits import MAX_PROBLEMS
 from claimtrail.package.csvio import CsvTable
 from claimtrail.validation import checks
-from claimtrail.validation.coverage import Inputs, content_columns
+from claimtrail.validation.coverage import FULL, Inputs, content_columns, content_sentences, coverage_setting
 from claimtrail.validation.fast import checks as fc
 from claimtrail.validation.fast import records as fr
 from claimtrail.validation.fast.engine import (
@@ -50,6 +51,10 @@ from claimtrail.validation.reading_rules import (
 HOLD_TABLES_BYTES = 8 << 20  # tables of at most this many bytes in all stay in memory
 IN_MEMORY_ROWS = 50_000  # a frame of the reading rules this short is not streamed (no gain)
 EVERY_RECORD = ("source", "tombstone")  # small types whose checks read every record
+# Texts of at least this many characters in all are split into sentences, for coverage, in a
+# second thread while the tables are checked (polars lets go of the interpreter meanwhile);
+# fewer are split at the end, as a thread would cost more than it saves.
+SPLIT_AHEAD_CHARS = 1 << 20
 # Records only the record schema may reject are assembled at first up to this many per type,
 # in row order (FastRun.schema_later): enough for it to find its MAX_PROBLEMS failures when
 # most of them fail, as with an error repeated down a table.
@@ -133,6 +138,9 @@ class FastRun:
             self.content[deliberate].setdefault(name, []).append(column)
         self.used: dict[bool, pl.Series] = {}
         self.spans_complete = True
+        self.full_coverage = coverage_setting(descriptor) == (FULL, None)
+        self.coverage_sources: list | None = None  # (id, path, boilerplate, text) of every source
+        self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_CHARS)
 
     def run(self) -> None:
         waiting = []
@@ -247,20 +255,8 @@ class FastRun:
     def coverage_inputs(self):
         """What coverage needs, from what the run has read, or None when it lacks something
         (coverage then reads the files)."""
-        if not self.spans_complete or self.spans is None or not self.sources:
+        if not self.spans_complete or self.spans is None or self.coverage_sources is None:
             return None
-        sources = []
-        for src in self.sources:
-            rec = src.record
-            text = self.texts.get(rec.get("id"))
-            if text is None:
-                return None
-            boiler = [
-                (b["start"], b["end"])
-                for b in rec.get("boilerplate") or []
-                if isinstance(b.get("start"), int) and isinstance(b.get("end"), int)
-            ]
-            sources.append((rec.get("id") or "", rec.get("path") or "", boiler, text))
         empty = pl.Series([False] * self.spans.height, dtype=pl.Boolean)
         parts = [
             self.spans.filter(self.used.get(flag, empty)).select(
@@ -268,7 +264,8 @@ class FastRun:
             )
             for flag in (False, True)
         ]
-        return Inputs(sources, pl.concat(parts))
+        sentences = self.splitting.result if self.splitting is not None else None
+        return Inputs(self.coverage_sources, pl.concat(parts), sentences)
 
     def _small(self) -> bool:
         total = 0
@@ -527,8 +524,30 @@ class FastRun:
             pkg = fc.package(self.root, self.layout, self.facades, {"source": records})
             self.own += list(checks.check_sources(pkg))
             self.texts, self.sources, self.digests = pkg.texts, records, pkg.digests
+            self.split_ahead()
         elif record_type == "tombstone":
             self.stones = records
+
+    def split_ahead(self) -> None:
+        """Gather coverage's sources, and start splitting their texts into sentences when
+        coverage will need them and they are long (SPLIT_AHEAD_CHARS)."""
+        sources = []
+        for src in self.sources:
+            rec = src.record
+            text = self.texts.get(rec.get("id"))
+            if text is None:
+                return  # coverage reads the files itself
+            boiler = [
+                (b["start"], b["end"])
+                for b in rec.get("boilerplate") or []
+                if isinstance(b.get("start"), int) and isinstance(b.get("end"), int)
+            ]
+            sources.append((rec.get("id") or "", rec.get("path") or "", boiler, text))
+        self.coverage_sources = sources or None
+        if sources and self.full_coverage and sum(len(s[3]) for s in sources) >= SPLIT_AHEAD_CHARS:
+            pool = ThreadPoolExecutor(max_workers=1)
+            self.splitting = pool.submit(content_sentences, sources)
+            pool.shutdown(wait=False)  # the thread ends with its one task
 
     def pointer_texts(self) -> None:
         """check_pointers on the pointers whose span, quote, prefix or suffix may be wrong."""
