@@ -23,6 +23,19 @@ def test_ci_runs_the_readme_test_command():
     assert install_and_test in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
+def test_the_first_command_prints_what_the_readme_says(monkeypatch, capsys):
+    """`claimtrail validate` run in the checkout, as the first set-up command is."""
+    from claimtrail.cli import main
+
+    said = README.split("Run in the checkout, the first prints two lines", 1)[1].split("Outside a", 1)[0]
+    first, second = re.findall(r"`([^`]+)`", said)[:2]
+    monkeypatch.chdir(REPO)
+    assert main(["validate"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == first
+    assert lines[1].startswith(second.split("…", 1)[0]), (lines[1], second)
+
+
 def test_every_python_example_runs_as_written(bundled_release, monkeypatch):
     """Each ```python block, in a fresh namespace, from the folder of an unpacked release (where
     the Parquet examples say to run them; the others do not depend on the folder)."""
