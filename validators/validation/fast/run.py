@@ -69,7 +69,7 @@ class Group:
         self.ids: set[str] = set()  # records to assemble
         self.null_rows = pl.Series("i", [], dtype=pl.UInt32)  # root rows without an id, to assemble
         # Ids a per-record check may report on, or whose record must be assembled for another
-        # reason; the other ids are there for the record schema alone (see FastRun.conclude).
+        # reason; the other ids are there for the record schema alone (FastRun.schema_later).
         self.checked: set[str] = set()
         self.root_ids = pl.Series("id", [], dtype=pl.String)
         self.every = record_type in EVERY_RECORD  # checks read every record of this type
@@ -621,17 +621,18 @@ class FastRun:
         if record_type in self.later:
             g, specs, last = self.later[record_type]
             first = candidates(records)
-            end = next(i for i, r in enumerate(first) if r.record.get("id") == last)
-            trial = Report(self.report.package)
-            trial.problems = list(self.report.problems)
-            # The ids counted over all the candidates: a record whose id another row holds is skipped.
-            counts = Counter(r.record.get("id") for r in first)
-            check_record_schemas({record_type: first[: end + 1]}, self.facades, trial, counts)
-            found = trial.problems[len(self.report.problems) :]
-            if any(p.check == "limit-problems" for p in found):
-                for problem in found:
-                    self.report.add(problem)
-                return
+            end = next((i for i, r in enumerate(first) if r.record.get("id") == last), None)
+            if end is not None:
+                trial = Report(self.report.package)
+                trial.problems = list(self.report.problems)
+                # Ids counted over all the candidates: a record whose id another row holds is skipped.
+                counts = Counter(r.record.get("id") for r in first)
+                check_record_schemas({record_type: first[: end + 1]}, self.facades, trial, counts)
+                found = trial.problems[len(self.report.problems) :]
+                if any(p.check == "limit-problems" for p in found):
+                    for problem in found:
+                        self.report.add(problem)
+                    return
             minis = self.candidate_rows(g, specs, g.ids)
             records = self.assemble(record_type, minis, self.embedded_pointers({record_type: minis}))
         check_record_schemas({record_type: candidates(records)}, self.facades, self.report)
