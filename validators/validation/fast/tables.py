@@ -7,8 +7,8 @@ every double quote in a well-formed quoted field, one delimiter fewer than colum
 line break per row outside quoted fields, polars' row count agreeing, no blank row, and the
 header equal to the table schema's field names. LF and CRLF line ends are both read so.
 Anything else (a BOM, bytes that are not UTF-8, a ragged row, a stray quote, a label problem)
-raises Fallback: the package is then validated by the reference engine, which reports such
-files precisely.
+raises Fallback. The run (run.py) then reports a table csvio cannot read as the reference
+does, and hands any other package to the reference engine, which reports such files precisely.
 
 A FastTable stands in for csvio.CsvTable where the shared code reads one (physical line of a
 row, its cells, column numbers), computing what it is asked for from the DataFrame.
