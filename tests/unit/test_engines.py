@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, PROFILE, write_descriptor
+from helpers import read_rows, write_rows
 
 from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.layout import build_layout
@@ -443,6 +444,32 @@ def test_the_steps_and_the_report_stop_at_their_limit_alike(tmp_path, monkeypatc
     # The record schema stopped: of 600 failing claims, at most the first 40 were checked.
     schema = [p for p in report.problems if p.check == "record-schema" and p.path == "claims.csv"]
     assert 0 < len({p.line for p in schema}) <= limit
+
+
+def test_items_of_a_refused_root_table_do_not_count_as_records_to_assemble(tmp_path, monkeypatch):
+    """claims.csv refused, every claim_attributions row with a kind outside its enum: their
+    parent ids are not claims the run read, and the first part of the candidates (lowered here
+    to 3) is counted among the claims' own ids. Each row's lookup into claims.csv fails too:
+    frictionless counts those errors towards its 1,000 of the table before the reference drops
+    them, so past 500 rows only the first 500 enum errors are reported, by both engines."""
+    from hostile import replace_with
+
+    from claimtrail.validation.fast import run
+
+    monkeypatch.setattr(run, "SCHEMA_FIRST", 3)
+    _generator().generate(tmp_path, 560, seed=7)
+    path = tmp_path / "claim_attributions.csv"
+    rows = read_rows(path)
+    for row in rows[1:]:
+        row[rows[0].index("kind")] = "not-a-kind"
+    write_rows(path, rows)
+    write_descriptor(tmp_path)
+    replace_with(tmp_path, "claims.csv", "fifo")
+    assert len(rows) > 501
+    report = _same_verdict_without_fallback(tmp_path)
+    assert ("unsafe-file", "claims.csv") in {(p.check, p.path) for p in report.sorted_problems()}
+    enum = [p for p in report.sorted_problems() if p.path == "claim_attributions.csv"]
+    assert len(enum) == 500 and {p.check for p in enum} == {"constraint-error"}
 
 
 def test_many_errors_of_the_benchmark_kinds_give_the_same_report(tmp_path, monkeypatch):

@@ -209,7 +209,7 @@ class FastRun:
             self.lookups[spec.name] = lookup_ids(table)
         self.note_content(spec, table)
         if table.readable:
-            tc = TableChecks(table, resource["schema"], self.sorted_ids, self.unreadable)
+            tc = TableChecks(table, resource["schema"], self.sorted_ids)
             errs = tc.run(self.lookups)
             self.flags[spec.name], self.fk_bad[spec.name] = tc.flags, tc.fk_bad
             self.pk_dup[spec.name] = tc.pk_dup
@@ -495,6 +495,10 @@ class FastRun:
         ids = self.lookups[specs[0].name]
         ordered = ids.filter(ids.is_in(pl.Series(sorted(only), dtype=pl.String).implode()).fill_null(False))
         ordered = ordered.unique(maintain_order=True)
+        # Counted among the root's ids: items of a root table that could not be read name
+        # parents it does not hold (no foreign-key check into it finds them dangling).
+        if ordered.len() <= SCHEMA_FIRST:
+            return set()
         later = set(ordered.slice(SCHEMA_FIRST).to_list())
         self.later[g.record_type] = (g, specs, ordered[SCHEMA_FIRST - 1])
         return later
