@@ -50,7 +50,8 @@ def fast_only(root: Path) -> tuple[Report, str | None]:
     from claimtrail.validation.validate import _check_descriptor
 
     report = Report(str(root))
-    descriptor = _check_descriptor(root, build_layout(), report)
+    descriptor, metadata = _check_descriptor(root, build_layout(), report)
+    metadata.report(report)
     return report, run_fast(root, descriptor, build_layout(), report).fallback
 
 
@@ -153,7 +154,8 @@ def test_the_fast_engine_hands_coverage_what_the_files_hold(tmp_path, where):
     else:
         root = REPO / "data"
     report = Report(str(root))
-    descriptor = _check_descriptor(root, build_layout(), report)
+    descriptor, metadata = _check_descriptor(root, build_layout(), report)
+    metadata.report(report)
     outcome = run_fast(root, descriptor, build_layout(), report)
     assert outcome.fallback is None and outcome.coverage is not None and report.valid
     files = read_inputs(root)
@@ -514,7 +516,7 @@ def test_hints_look_at_a_bounded_number_of_ids():
 def test_the_descriptor_check_of_many_texts_reports_frictionless_own_errors(tmp_path):
     from frictionless import Package
 
-    from claimtrail.validation.validate import _metadata_errors
+    from claimtrail.validation.frictionless_metadata import metadata_errors
 
     root = tmp_path / "many"
     _generator().generate(root, 40, seed=1)
@@ -522,17 +524,17 @@ def test_the_descriptor_check_of_many_texts_reports_frictionless_own_errors(tmp_
     text = next(r for r in descriptor["resources"] if "schema" not in r)  # a source text: no type in v2
     for i in range(150):  # enough texts for the shortened check to apply
         descriptor["resources"].append({**text, "name": f"src-{900000 + i}", "path": f"sources/{i}.txt"})
-    assert _metadata_errors(Package, descriptor) == []
+    assert metadata_errors(Package, descriptor) == []
     descriptor["resources"][-3]["bytes"] = "many"
     descriptor["resources"][-7]["title"] = 5
-    shortened = [e.note for e in _metadata_errors(Package, descriptor)]
+    shortened = [e.note for e in metadata_errors(Package, descriptor)]
     assert shortened == [e.note for e in Package.metadata_validate(descriptor)] and len(shortened) == 2
 
 
 def test_a_descriptor_of_a_checked_form_is_not_checked_again_but_a_wrong_hash_or_size_is(tmp_path):
     from frictionless import Package
 
-    from claimtrail.validation.validate import _metadata_errors
+    from claimtrail.validation.frictionless_metadata import metadata_errors
 
     class Counted(Package):  # frictionless' own check, counted
         calls = 0
@@ -545,15 +547,15 @@ def test_a_descriptor_of_a_checked_form_is_not_checked_again_but_a_wrong_hash_or
     descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["title"] = f"a form of its own {tmp_path.name}"  # not seen by another test
     table = next(r for r in descriptor["resources"] if r["name"] == "actors")
-    assert _metadata_errors(Counted, descriptor) == [] and Counted.calls == 1
+    assert metadata_errors(Counted, descriptor) == [] and Counted.calls == 1
     # An edit of actors.csv: another hash and size, of the same form.
     table["hash"], table["bytes"] = "sha256:" + "ab" * 32, table["bytes"] + 17
-    assert _metadata_errors(Counted, descriptor) == [] and Counted.calls == 1
+    assert metadata_errors(Counted, descriptor) == [] and Counted.calls == 1
     # Other forms are checked by frictionless itself, and get its verdict.
     for wrong_hash, wrong_size in (("sha256:not-hex", 1), (table["hash"], -1), (table["hash"], "many")):
         table["hash"], table["bytes"] = wrong_hash, wrong_size
         calls = Counted.calls
-        errors = [e.note for e in _metadata_errors(Counted, descriptor)]
+        errors = [e.note for e in metadata_errors(Counted, descriptor)]
         assert Counted.calls == calls + 1, (wrong_hash, wrong_size)
         assert errors == [e.note for e in Package.metadata_validate(descriptor)], (wrong_hash, wrong_size)
     assert errors, "a size that is not an integer is an error"

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
-from claimtrail.contract.descriptor import DESCRIPTOR, PACKAGE_PROFILE, TEXT_RESOURCE_KEYS, table_schema
+from claimtrail.contract.descriptor import DESCRIPTOR, PACKAGE_PROFILE, table_schema
 from claimtrail.contract.dialect import TABLE_DIALECT
 from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Problem, Report
@@ -32,6 +30,7 @@ from claimtrail.package.csvio import CsvTable, decode, read_csv
 from claimtrail.package.records import assemble
 from claimtrail.validation import checks, descriptor_safety
 from claimtrail.validation.coverage import coverage_problems
+from claimtrail.validation.frictionless_metadata import Verdict
 from claimtrail.validation.frictionless_problems import translate
 from claimtrail.validation.reading_rules import CsvFrames, check_reading_rules
 from claimtrail.validation.record_schemas import check_record_schemas
@@ -60,19 +59,29 @@ def validate_package(root: Path, engine: str = "fast", progress=None, label: str
         raise UnreadablePackage(f"{root}: no {DESCRIPTOR} in this folder")
     report = Report(label or str(root))
     layout = build_layout()
-    descriptor = _check_descriptor(root, layout, report)
+    descriptor, metadata = _check_descriptor(root, layout, report)
     report.steps.append("descriptor")
     if descriptor is None:
+        metadata.report(report)
         return report
     # frictionless' own metadata errors: the reference may not even open the package, and
-    # only the reference says what comes of it.
-    if engine == "fast" and not any(p.message.startswith(_NOT_V2) for p in report.problems):
+    # only the reference says what comes of it. While a child process looks for them
+    # (frictionless_metadata.Verdict), the fast engine goes on; if it finds any, what the fast
+    # engine reported is set aside and the reference runs.
+    if engine == "fast" and not metadata.verdict.known_to_fail:
         from claimtrail.validation.fast.run import run_fast
 
+        before = (list(report.problems), list(report.steps), dict(report.counts))
         outcome = run_fast(root, descriptor, layout, report, progress)
+        if metadata.verdict.notes():
+            report.problems, report.steps, report.counts = before
+            outcome.fallback = "frictionless' metadata errors"
+        metadata.report(report)
         if outcome.fallback is None:
             _check_coverage(root, descriptor, report, progress, outcome.coverage)
             return report
+    else:
+        metadata.report(report)
     if progress:
         progress("tables (frictionless)")
     tables = {t.name: read_csv(root / t.path, t.path) for t in layout.tables if _listed(descriptor, t.name)}
@@ -115,31 +124,50 @@ def _listed(descriptor: dict[str, Any], name: str) -> bool:
 # -- step 1 ---------------------------------------------------------------------------------
 
 
-def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, Any] | None:
-    """The parsed descriptor, or None when nothing further can be checked."""
+class _Metadata:
+    """frictionless' metadata errors of the descriptor, reported where the descriptor step
+    found them (the problems before them are kept in front, for the report's order)."""
+
+    def __init__(self, verdict: Verdict | None = None, at: int = 0):
+        self.verdict, self.at = verdict, at
+
+    def report(self, report: Report) -> None:
+        if self.verdict is None:
+            return
+        found = [
+            Problem(DESCRIPTOR, "descriptor-profile", f"{_NOT_V2}{note}", line=1)
+            for note in self.verdict.notes()
+            if "is not safe" not in note  # an unsafe path is reported by the descriptor step, with its line
+        ]
+        report.problems[self.at : self.at] = found
+        self.verdict = None
+
+
+def _check_descriptor(root: Path, layout: Layout, report: Report) -> tuple[dict[str, Any] | None, _Metadata]:
+    """The parsed descriptor, or None when nothing further can be checked, and frictionless'
+    metadata errors of it (to be reported when they are known)."""
     name = DESCRIPTOR
     try:
         data = read_regular(root / name, MAX_DESCRIPTOR_BYTES, root)
     except UnsafeFile as e:
         check = "limit-size" if e.too_large else "unsafe-file"
         report.add(Problem(name, check, f"cannot read the descriptor: {e.reason}"))
-        return None
+        return None, _Metadata()
     text, problems = decode(data, name)
     if text is None:
         for p in problems:
             report.add(Problem(name, "descriptor-json", p.message, line=p.line, column=p.column))
-        return None
+        return None, _Metadata()
     try:
         descriptor = loads(text)
     except StrictJSONError as e:
         report.add(
             Problem(name, "descriptor-json", f"not valid JSON: {e.message}", line=e.line, column=e.column)
         )
-        return None
+        return None, _Metadata()
     if not isinstance(descriptor, dict):
         report.add(Problem(name, "descriptor-profile", "the descriptor is not a JSON object", line=1))
-        return None
-    from frictionless import Package
+        return None, _Metadata()
 
     def at(key: str, value) -> int:  # the line to point at; the top of the file when not found
         return line_of(text, key, value) or 1
@@ -158,7 +186,7 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
                 found=str(len(resources)),
             )
         )
-        return None
+        return None, _Metadata()
     refused = descriptor_safety.package_urls(descriptor)
     tables = {t.name for t in layout.tables}
     inside = _Inside(root)
@@ -200,9 +228,7 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
     checked["$schema"] = PACKAGE_PROFILE
     if isinstance(resources, list):
         checked["resources"] = [r for r in resources if not (isinstance(r, dict) and r.get("_unsafe"))]
-    for error in _metadata_errors(Package, checked):
-        if "is not safe" not in error.note:  # an unsafe path is reported below, with its line
-            report.add(Problem(name, "descriptor-profile", f"{_NOT_V2}{error.note}", line=1))
+    metadata = _Metadata(Verdict(checked), len(report.problems))
     if descriptor.get("$schema") != PACKAGE_PROFILE:
         report.add(
             Problem(
@@ -217,7 +243,7 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
             )
         )
     if not isinstance(resources, list):
-        return None
+        return None, metadata
     seen: set[str] = set()
     for i, res in enumerate(resources):
         if not isinstance(res, dict):
@@ -313,7 +339,7 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> dict[str, A
                     fix=f"{regenerate} to regenerate it",
                 )
             )
-    return descriptor
+    return descriptor, metadata
 
 
 def _dialect_difference(declared: Any) -> tuple[str, str]:
@@ -331,131 +357,6 @@ def _dialect_difference(declared: Any) -> tuple[str, str]:
         k for k in keys if (k in declared, declared.get(k)) != (k in TABLE_DIALECT, TABLE_DIALECT.get(k))
     ]
     return ", ".join(show(TABLE_DIALECT, k) for k in differ), ", ".join(show(declared, k) for k in differ)
-
-
-# Text resources as build_resources writes them: frictionless checks these keys' values for
-# their JSON types (and, in a v1 package, the name's pattern) and nothing else.
-_TEXT_RESOURCE_KEYS = TEXT_RESOURCE_KEYS
-_VARYING = {"name", "path", "hash", "bytes", "title"}
-_PLAIN_NAME = re.compile(r"[-a-z0-9._/]+")
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9_][-A-Za-z0-9._/]*")
-_SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
-
-
-def _shape(res: Any) -> Hashable | None:
-    """What frictionless' metadata check can tell apart in a plain text resource; None when the
-    resource is not plain (then it is checked as it is)."""
-    # v2 text resources carry no "type"; a v1 descriptor may say "text".
-    if (
-        not isinstance(res, dict)
-        or res.get("type", "text") != "text"
-        or not res.keys() <= _TEXT_RESOURCE_KEYS
-    ):
-        return None
-    get = res.get
-    name, path, sha, size, title, licenses = (
-        get("name"),
-        get("path"),
-        get("hash"),
-        get("bytes"),
-        get("title"),
-        get("licenses"),
-    )
-    if not (
-        type(name) is str
-        and _PLAIN_NAME.fullmatch(name)
-        and type(path) is str
-        and _PLAIN_PATH.fullmatch(path)
-        and ".." not in path
-        and "//" not in path
-        and (sha is None or (type(sha) is str and _SHA256.fullmatch(sha)))
-        and (size is None or (type(size) is int and size >= 0))
-        and (title is None or (type(title) is str and title))
-        and type(licenses) is list
-    ):
-        return None
-    kinds = []
-    for x in licenses:  # each licence: a name, and other texts that are not empty
-        if type(x) is not dict or not x.get("name") or type(x["name"]) is not str:
-            return None
-        for v in x.values():
-            if type(v) is not str or not v:
-                return None
-        kinds.append(tuple(sorted((k, v if k == "name" else "") for k, v in x.items())))
-    fixed = tuple(sorted((k, None if k in _VARYING else v) for k, v in res.items() if k != "licenses"))
-    shape = (fixed, tuple(kinds))
-    try:
-        hash(shape)  # plain values: the tuple itself is the key
-    except TypeError:
-        return repr(shape)
-    return shape
-
-
-def _metadata_errors(package_class, descriptor: dict[str, Any]) -> list:
-    """frictionless' metadata errors of the descriptor, in its own words.
-
-    Checking 10,000 text resources one by one takes seconds: the plain ones (_shape) are told
-    apart by nothing frictionless checks but their shape, so one of each shape stands for the
-    others. When that shortened descriptor has any error, or names repeat, the whole
-    descriptor is checked, so the errors reported are always frictionless' own."""
-    resources = descriptor.get("resources")
-    if isinstance(resources, list) and len(resources) > 100:
-        names = [r.get("name") for r in resources if isinstance(r, dict)]
-        if len(set(map(str, names))) == len(names) == len(resources):
-            kept, shapes = [], set()
-            for res in resources:
-                shape = _shape(res)
-                if shape is None or shape not in shapes:
-                    kept.append(res)
-                if shape is not None:
-                    shapes.add(shape)
-            errors = _frictionless_metadata_errors(package_class, {**descriptor, "resources": kept})
-            if not errors:
-                return []
-    return _frictionless_metadata_errors(package_class, descriptor)
-
-
-_METADATA_SEEN: dict[str, list] = {}  # descriptor (canonical JSON) -> frictionless' errors
-_HEX_HASH = re.compile(r"([A-Za-z0-9-]+:)?[0-9a-f]+")
-
-
-def _frictionless_metadata_errors(package_class, descriptor: dict[str, Any]) -> list:
-    """frictionless' metadata errors of a descriptor, remembered for the process: they depend
-    on the descriptor alone (nothing is opened), and a check takes a tenth to a third of a
-    second, which a process validating many packages of one shape (a test suite, a CI job)
-    pays once. A descriptor without errors also stands for every descriptor of its form
-    (_form): after an edit of a table, only the table's hash and size differ."""
-    key = json.dumps(descriptor, sort_keys=True, default=str)
-    if key not in _METADATA_SEEN:
-        form = "form:" + json.dumps(_form(descriptor), sort_keys=True, default=str)
-        errors = [] if _METADATA_SEEN.get(form) == [] else list(package_class.metadata_validate(descriptor))
-        while len(_METADATA_SEEN) >= 64:
-            _METADATA_SEEN.pop(next(iter(_METADATA_SEEN)))
-        _METADATA_SEEN[key] = errors
-        if not errors:  # an error may quote the values themselves: only the error-free stand in
-            _METADATA_SEEN[form] = []
-    return list(_METADATA_SEEN[key])
-
-
-def _form(descriptor: dict[str, Any]) -> dict[str, Any]:
-    """The descriptor with each resource's hash digits and positive size replaced by one value
-    of the same form (the profiles check a hash's pattern and a size's type; frictionless the
-    algorithm, which stays): frictionless says the same of both."""
-    resources = descriptor.get("resources")
-    if not isinstance(resources, list):
-        return descriptor
-    out = []
-    for r in resources:
-        if isinstance(r, dict):
-            r = dict(r)
-            h, size = r.get("hash"), r.get("bytes")
-            if isinstance(h, str) and _HEX_HASH.fullmatch(h):
-                algorithm, _, digits = h.rpartition(":")
-                r["hash"] = (f"{algorithm}:" if algorithm else "") + "0" * len(digits)
-            if type(size) is int and size > 0:
-                r["bytes"] = 1
-        out.append(r)
-    return {**descriptor, "resources": out}
 
 
 class _Inside:

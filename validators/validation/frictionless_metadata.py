@@ -1,0 +1,223 @@
+"""frictionless' metadata check of a descriptor (step 1): its errors in its own words.
+
+The check itself is frictionless' Package.metadata_validate, made cheaper in two ways that
+never change its verdict: one text resource of each shape stands for the others, and a
+verdict is remembered for the process. A process that has not imported frictionless (the
+command line, validating with the fast engine) runs the check in a child process instead,
+on the other core, while it reads the tables: importing frictionless and checking a large
+descriptor take a second of one core, and nothing else in a valid package needs
+frictionless. ``python -m claimtrail.validation.frictionless_metadata`` is that child: a
+descriptor as JSON on stdin, the errors' notes as JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Hashable
+from typing import Any
+
+from claimtrail.contract.descriptor import TEXT_RESOURCE_KEYS
+
+# Text resources as build_resources writes them: frictionless checks these keys' values for
+# their JSON types (and, in a v1 package, the name's pattern) and nothing else.
+_VARYING = {"name", "path", "hash", "bytes", "title"}
+_PLAIN_NAME = re.compile(r"[-a-z0-9._/]+")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_][-A-Za-z0-9._/]*")
+_SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _shape(res: Any) -> Hashable | None:
+    """What frictionless' metadata check can tell apart in a plain text resource; None when the
+    resource is not plain (then it is checked as it is)."""
+    # v2 text resources carry no "type"; a v1 descriptor may say "text".
+    if not isinstance(res, dict) or res.get("type", "text") != "text" or not res.keys() <= TEXT_RESOURCE_KEYS:
+        return None
+    get = res.get
+    name, path, sha, size, title, licenses = (
+        get("name"),
+        get("path"),
+        get("hash"),
+        get("bytes"),
+        get("title"),
+        get("licenses"),
+    )
+    if not (
+        type(name) is str
+        and _PLAIN_NAME.fullmatch(name)
+        and type(path) is str
+        and _PLAIN_PATH.fullmatch(path)
+        and ".." not in path
+        and "//" not in path
+        and (sha is None or (type(sha) is str and _SHA256.fullmatch(sha)))
+        and (size is None or (type(size) is int and size >= 0))
+        and (title is None or (type(title) is str and title))
+        and type(licenses) is list
+    ):
+        return None
+    kinds = []
+    for x in licenses:  # each licence: a name, and other texts that are not empty
+        if type(x) is not dict or not x.get("name") or type(x["name"]) is not str:
+            return None
+        for v in x.values():
+            if type(v) is not str or not v:
+                return None
+        kinds.append(tuple(sorted((k, v if k == "name" else "") for k, v in x.items())))
+    fixed = tuple(sorted((k, None if k in _VARYING else v) for k, v in res.items() if k != "licenses"))
+    shape = (fixed, tuple(kinds))
+    try:
+        hash(shape)  # plain values: the tuple itself is the key
+    except TypeError:
+        return repr(shape)
+    return shape
+
+
+def metadata_errors(package_class, descriptor: dict[str, Any]) -> list:
+    """frictionless' metadata errors of the descriptor, in its own words.
+
+    Checking 10,000 text resources one by one takes seconds: the plain ones (_shape) are told
+    apart by nothing frictionless checks but their shape, so one of each shape stands for the
+    others. When that shortened descriptor has any error, or names repeat, the whole
+    descriptor is checked, so the errors reported are always frictionless' own."""
+    resources = descriptor.get("resources")
+    if isinstance(resources, list) and len(resources) > 100:
+        names = [r.get("name") for r in resources if isinstance(r, dict)]
+        if len(set(map(str, names))) == len(names) == len(resources):
+            kept, shapes = [], set()
+            for res in resources:
+                shape = _shape(res)
+                if shape is None or shape not in shapes:
+                    kept.append(res)
+                if shape is not None:
+                    shapes.add(shape)
+            errors = _frictionless_metadata_errors(package_class, {**descriptor, "resources": kept})
+            if not errors:
+                return []
+    return _frictionless_metadata_errors(package_class, descriptor)
+
+
+_METADATA_SEEN: dict[str, list] = {}  # descriptor (canonical JSON) -> frictionless' errors
+_HEX_HASH = re.compile(r"([A-Za-z0-9-]+:)?[0-9a-f]+")
+
+
+def _frictionless_metadata_errors(package_class, descriptor: dict[str, Any]) -> list:
+    """frictionless' metadata errors of a descriptor, remembered for the process: they depend
+    on the descriptor alone (nothing is opened), and a check takes a tenth to a third of a
+    second, which a process validating many packages of one shape (a test suite, a CI job)
+    pays once. A descriptor without errors also stands for every descriptor of its form
+    (_form): after an edit of a table, only the table's hash and size differ."""
+    key = json.dumps(descriptor, sort_keys=True, default=str)
+    if key not in _METADATA_SEEN:
+        form = "form:" + json.dumps(_form(descriptor), sort_keys=True, default=str)
+        errors = [] if _METADATA_SEEN.get(form) == [] else list(package_class.metadata_validate(descriptor))
+        while len(_METADATA_SEEN) >= 64:
+            _METADATA_SEEN.pop(next(iter(_METADATA_SEEN)))
+        _METADATA_SEEN[key] = errors
+        if not errors:  # an error may quote the values themselves: only the error-free stand in
+            _METADATA_SEEN[form] = []
+    return list(_METADATA_SEEN[key])
+
+
+def _form(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """The descriptor with each resource's hash digits and positive size replaced by one value
+    of the same form (the profiles check a hash's pattern and a size's type; frictionless the
+    algorithm, which stays): frictionless says the same of both."""
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return descriptor
+    out = []
+    for r in resources:
+        if isinstance(r, dict):
+            r = dict(r)
+            h, size = r.get("hash"), r.get("bytes")
+            if isinstance(h, str) and _HEX_HASH.fullmatch(h):
+                algorithm, _, digits = h.rpartition(":")
+                r["hash"] = (f"{algorithm}:" if algorithm else "") + "0" * len(digits)
+            if type(size) is int and size > 0:
+                r["bytes"] = 1
+        out.append(r)
+    return {**descriptor, "resources": out}
+
+
+def notes(descriptor: dict[str, Any]) -> list[str]:
+    """The notes of frictionless' metadata errors of the descriptor, checked in this process."""
+    from frictionless import Package
+
+    return [e.note for e in metadata_errors(Package, descriptor)]
+
+
+_CHILD_SEEN: dict[str, list[str]] = {}  # descriptor (canonical JSON) -> notes a child found
+
+
+class Verdict:
+    """frictionless' metadata errors of one descriptor, known now or being found by a child."""
+
+    def __init__(self, descriptor: dict[str, Any]):
+        self._descriptor = descriptor
+        self._key = json.dumps(descriptor, sort_keys=True, default=str)
+        self._notes: list[str] | None = _CHILD_SEEN.get(self._key)
+        self._output: list[bytes] = []
+        self._child: subprocess.Popen | None = None
+        if self._notes is not None:
+            return
+        if "frictionless" in sys.modules or not sys.executable:
+            self._notes = notes(descriptor)  # loaded already: cheaper here than in a child
+            return
+        try:
+            # -P: the current folder is not put on the child's path (a claimtrail/ or
+            # frictionless.py there would be imported instead).
+            self._child = subprocess.Popen(
+                [sys.executable, "-P", "-m", __name__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            self._notes = notes(descriptor)
+            return
+        # In the descriptor's own key order: frictionless lists some errors in that order. The
+        # child reads all of its input before it imports anything; a thread feeds it, so that
+        # a large descriptor never waits on the pipe here.
+        data = json.dumps(descriptor, default=str).encode()
+        self._talk = threading.Thread(target=self._communicate, args=(self._child, data), daemon=True)
+        self._talk.start()
+
+    def _communicate(self, child: subprocess.Popen, data: bytes) -> None:
+        out, _ = child.communicate(data)
+        self._output.append(out)
+
+    @property
+    def known_to_fail(self) -> bool:
+        """Errors are known already (the check ran in this process, or ran before)."""
+        return bool(self._notes)
+
+    def notes(self) -> list[str]:
+        """The notes, waiting for the child if it still runs. A child that failed in any way
+        (killed, out of memory, a broken installation) is not trusted: the check runs here."""
+        if self._notes is None:
+            assert self._child is not None
+            self._talk.join()
+            try:
+                found = json.loads(self._output[0]) if self._child.returncode == 0 else None
+            except (ValueError, IndexError):
+                found = None
+            if isinstance(found, list) and all(isinstance(n, str) for n in found):
+                while len(_CHILD_SEEN) >= 64:
+                    _CHILD_SEEN.pop(next(iter(_CHILD_SEEN)))
+                _CHILD_SEEN[self._key] = found
+                self._notes = found
+            else:
+                self._notes = notes(self._descriptor)
+        return list(self._notes)
+
+
+def _child() -> None:
+    descriptor = json.loads(sys.stdin.buffer.read())
+    json.dump(notes(descriptor), sys.stdout)
+
+
+if __name__ == "__main__":
+    _child()
