@@ -13,8 +13,9 @@ error per ten claims of three kinds (benchmarks/invalid.py).
 
 `frictionless validate` takes about ten minutes at a million claims: it runs at the sizes of
 --frictionless-sizes only, and a figure recorded in benchmarks/results.json for the same
-generated package (same descriptor bytes, so the same tables and texts) is reused, and said
-to be, unless --frictionless-again is given.
+generated package (same descriptor bytes, so the same tables and texts) on the same kind of
+machine (CPU model and count, Python, frictionless: MEASURED_ON) is reused, and said to be,
+unless --frictionless-again is given.
 
 Everything measured goes to benchmarks/results.json; benchmarks/README.md (between the results
 markers) and the figures of the top README.md (between the figures markers) are rendered from
@@ -243,7 +244,7 @@ def render(results: dict) -> str:
         )
         lines += [
             "\\* frictionless' figure recorded for the same generated package (same descriptor, so the same "
-            f"tables and texts) on {', '.join(dates)}, reused: one frictionless run takes minutes at these sizes.",
+            f"tables and texts) on this kind of machine on {', '.join(dates)}, reused: one frictionless run takes minutes at these sizes.",
             "",
         ]
     lines += [
@@ -403,12 +404,18 @@ def write_docs(results: dict) -> None:
 # -- the run -------------------------------------------------------------------------------------
 
 
-def recorded_frictionless(previous: dict, claims: int, print_: str) -> dict | None:
+# What a frictionless figure depends on besides the package: a figure is reused only where
+# these are the same as when it was measured.
+MEASURED_ON = ("cpus", "cpu", "python", "frictionless")
+
+
+def recorded_frictionless(previous: dict, claims: int, print_: str, here: dict[str, str]) -> dict | None:
+    """frictionless' figure recorded for the same package on the same kind of machine."""
+    on = {k: here[k] for k in MEASURED_ON}
     for r in previous.get("sizes", []):
-        if r["claims"] == claims and r.get("fingerprint") == print_ and r.get("frictionless"):
-            fl = dict(r["frictionless"])
-            fl["reused"] = True
-            return fl
+        fl = r.get("frictionless")
+        if r["claims"] == claims and r.get("fingerprint") == print_ and fl and fl.get("on") == on:
+            return {**fl, "reused": True}
     return None
 
 
@@ -468,14 +475,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  floor {floor['runs']}, claimtrail {ct['runs']}", file=sys.stderr, flush=True)
         fl = None
         if claims in args.frictionless_sizes:
-            fl = None if args.frictionless_again else recorded_frictionless(previous, claims, print_)
+            here = results["machine"]
+            fl = None if args.frictionless_again else recorded_frictionless(previous, claims, print_, here)
             if fl is None:
                 print("  frictionless ...", file=sys.stderr, flush=True)
                 fl = median_run(
                     frictionless_command() + ["validate", str(root / "datapackage.json")],
                     args.frictionless_repeat,
                 )
-                fl["measured"] = results["machine"]["date"]
+                fl["measured"] = here["date"]
+                fl["on"] = {k: here[k] for k in MEASURED_ON}
                 fl.pop("stdout", None)
             print(f"  frictionless {fl['runs']}{' (recorded)' if fl.get('reused') else ''}", file=sys.stderr)
         if ct["exit"] != 0 or (fl and fl["exit"] != 0) or not steps["valid"]:
