@@ -203,6 +203,13 @@ def breakdown(steps: dict[str, float]) -> dict[str, float]:
     return out
 
 
+def peak_by_step(rss: dict[str, float]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for step, mib in rss.items():
+        out[_step_group(step)] = max(out.get(_step_group(step), 0.0), mib)
+    return out
+
+
 def _fl_cell(fl: dict | None) -> tuple[str, str, str]:
     if not fl:
         return "not run", "", ""
@@ -276,6 +283,26 @@ def render(results: dict) -> str:
         ]
         for n in names:
             lines.append(f"| {n} | " + " | ".join(f"{steps[c].get(n, 0.0):.2f}" for c in sizes) + " |")
+        lines.append("")
+    memory = {r["claims"]: peak_by_step(r["steps_rss"]) for r in rows if r.get("steps_rss")}
+    if memory:
+        names = []
+        for m in memory.values():
+            names += [n for n in m if n not in names]
+        sizes = list(memory)
+        lines += [
+            "Peak resident memory during each step of the same run (MiB, sampled every 10 ms; a table's "
+            "row is the higher of its checks' and its records' peaks):",
+            "",
+            "| step | " + " | ".join(f"{c:,} claims" for c in sizes) + " |",
+            "|---|" + "---:|" * len(sizes),
+        ]
+        for n in names:
+            lines.append(
+                f"| {n} | "
+                + " | ".join(f"{memory[c][n]:.0f}" if n in memory[c] else "" for c in sizes)
+                + " |"
+            )
         lines.append("")
     if results.get("invalid"):
         lines += [
@@ -500,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
                 "claimtrail": ct,
                 "frictionless": fl,
                 "steps": steps["steps"],
+                "steps_rss": steps.get("rss", {}),
             }
         )
         # The descriptor target (issue 11) is for the headline package (10,024 resources).

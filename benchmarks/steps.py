@@ -4,8 +4,10 @@
 
 The engine announces each step through validate_package's progress callback ("descriptor",
 "tables: claims.csv", "records: claims.csv", "pointers: quotes against the texts" ...); a
-step lasts until the next is announced. benchmarks/run.py runs this as a child process and
-writes the breakdown into benchmarks/README.md.
+step lasts until the next is announced. The process's resident memory is sampled every 10 ms
+(Linux: /proc/self/status), and each step's peak is reported beside its time: where the memory
+bound is lost. benchmarks/run.py runs this as a child process and writes the breakdown into
+benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -13,12 +15,37 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+import threading
 import time
 from pathlib import Path
 
 
+def resident_mib() -> float | None:
+    """This process's resident memory now, or None where /proc does not say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def main(root: Path) -> dict:
     marks: list[tuple[str, float, float]] = [("start-up (imports)", time.perf_counter(), time.process_time())]
+    peaks: dict[str, float] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            mib, step = resident_mib(), marks[-1][0]
+            if mib is not None and mib > peaks.get(step, 0.0):
+                peaks[step] = mib
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
 
     def progress(step: str) -> None:
         marks.append((step, time.perf_counter(), time.process_time()))
@@ -28,12 +55,20 @@ def main(root: Path) -> dict:
     progress("descriptor")
     report = validate_package(root, progress=progress)
     progress("end")
+    done.set()
+    sampler.join()
     steps: dict[str, float] = {}
     cpu: dict[str, float] = {}
     for (name, at, cpu_at), (_, until, cpu_until) in itertools.pairwise(marks):
         steps[name] = steps.get(name, 0.0) + until - at
         cpu[name] = cpu.get(name, 0.0) + cpu_until - cpu_at
-    return {"steps": steps, "cpu": cpu, "valid": report.valid, "problems": len(report.sorted_problems())}
+    return {
+        "steps": steps,
+        "cpu": cpu,
+        "rss": {name: round(mib, 1) for name, mib in peaks.items() if name in steps},
+        "valid": report.valid,
+        "problems": len(report.sorted_problems()),
+    }
 
 
 if __name__ == "__main__":
