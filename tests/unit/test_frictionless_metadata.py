@@ -18,18 +18,23 @@ from conftest import DATA
 
 from claimtrail.validation.validate import validate_package
 
-# Validates each package named on the command line in a fresh process, then says what it found
-# and whether frictionless was loaded in that process by then. argv[1], when not "-", stands
-# in for sys.executable: the program the child is run with.
+# Validates each package named on the command line in a fresh process with the engine argv[2],
+# then says what it found and whether frictionless was loaded in that process by then.
+# argv[1], when not "-", stands in for sys.executable: the program the child is run with.
+# The reference engine loads frictionless itself: it must start no child.
 SCRIPT = """
-import json, sys
+import json, subprocess, sys
 from pathlib import Path
 if sys.argv[1] != "-":
     sys.executable = sys.argv[1]
+if sys.argv[2] == "frictionless":
+    def no_child(*args, **kwargs):
+        raise AssertionError("a child process was started")
+    subprocess.Popen = no_child
 from claimtrail.validation.validate import validate_package
 out = []
-for root in sys.argv[2:]:
-    report = validate_package(Path(root))
+for root in sys.argv[3:]:
+    report = validate_package(Path(root), engine=sys.argv[2])
     out.append({
         "problems": [[p.path, p.line, p.check, p.message] for p in report.sorted_problems()],
         "steps": report.steps,
@@ -39,13 +44,15 @@ print(json.dumps(out))
 """
 
 
-def _start(*runs: tuple[str, list[Path]]) -> list[subprocess.Popen]:
-    """Fresh processes running SCRIPT, one per (executable, packages), side by side."""
+def _start(*runs: tuple[str, str, list[Path]]) -> list[subprocess.Popen]:
+    """Fresh processes running SCRIPT, one per (executable, engine, packages), side by side."""
     return [
         subprocess.Popen(
-            [sys.executable, "-c", SCRIPT, executable, *map(str, roots)], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", SCRIPT, executable, engine, *map(str, roots)],
+            stdout=subprocess.PIPE,
+            text=True,
         )
-        for executable, roots in runs
+        for executable, engine, roots in runs
     ]
 
 
@@ -73,9 +80,10 @@ def _problems(report) -> list[list]:
 
 def test_a_fresh_process_leaves_the_descriptor_to_a_child_and_gets_frictionless_verdict(tmp_path):
     broken = _not_a_data_package(tmp_path)
-    running = _start(("-", [DATA, broken]))
+    running = _start(("-", "fast", [DATA, broken]), ("-", "frictionless", [broken]))
     reference = validate_package(broken, engine="frictionless")  # meanwhile
-    [[valid, invalid]] = _said(running)
+    [[valid, invalid], [by_reference]] = _said(running)
+    assert by_reference["problems"] == _problems(reference)  # without a child
     # A valid package: checked in full (coverage ran last) without frictionless in the process.
     assert valid["problems"] == [] and valid["steps"][-1] == "coverage"
     assert valid["frictionless loaded"] is False
@@ -90,7 +98,7 @@ def test_a_fresh_process_leaves_the_descriptor_to_a_child_and_gets_frictionless_
 def test_a_child_that_fails_or_answers_nonsense_is_not_trusted():
     # The child's program exits 1, or exits 0 printing no JSON: the check runs in the process.
     failed, nonsense = _said(
-        _start((str(shutil.which("false")), [DATA]), (str(shutil.which("echo")), [DATA]))
+        _start((str(shutil.which("false")), "fast", [DATA]), (str(shutil.which("echo")), "fast", [DATA]))
     )
     for [valid] in (failed, nonsense):
         assert valid["problems"] == [] and valid["steps"][-1] == "coverage"

@@ -155,7 +155,9 @@ _CHILD_SEEN: dict[str, list[str]] = {}  # descriptor (canonical JSON) -> notes a
 class Verdict:
     """frictionless' metadata errors of one descriptor, known now or being found by a child."""
 
-    def __init__(self, descriptor: dict[str, Any]):
+    def __init__(self, descriptor: dict[str, Any], in_child: bool = True):
+        """``in_child``: whether a child may run the check (not when this process is about to
+        load frictionless anyway, for the reference engine)."""
         self._descriptor = descriptor
         self._key = json.dumps(descriptor, sort_keys=True, default=str)
         self._notes: list[str] | None = _CHILD_SEEN.get(self._key)
@@ -163,7 +165,7 @@ class Verdict:
         self._child: subprocess.Popen | None = None
         if self._notes is not None:
             return
-        if "frictionless" in sys.modules or not sys.executable:
+        if not in_child or "frictionless" in sys.modules or not sys.executable:
             self._notes = notes(descriptor)  # loaded already: cheaper here than in a child
             return
         try:

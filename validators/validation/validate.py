@@ -59,7 +59,7 @@ def validate_package(root: Path, engine: str = "fast", progress=None, label: str
         raise UnreadablePackage(f"{root}: no {DESCRIPTOR} in this folder")
     report = Report(label or str(root))
     layout = build_layout()
-    descriptor, metadata = _check_descriptor(root, layout, report)
+    descriptor, metadata = _check_descriptor(root, layout, report, engine)
     report.steps.append("descriptor")
     if descriptor is None:
         metadata.report(report)
@@ -143,7 +143,9 @@ class _Metadata:
         self.verdict = None
 
 
-def _check_descriptor(root: Path, layout: Layout, report: Report) -> tuple[dict[str, Any] | None, _Metadata]:
+def _check_descriptor(
+    root: Path, layout: Layout, report: Report, engine: str = "fast"
+) -> tuple[dict[str, Any] | None, _Metadata]:
     """The parsed descriptor, or None when nothing further can be checked, and frictionless'
     metadata errors of it (to be reported when they are known)."""
     name = DESCRIPTOR
@@ -228,7 +230,7 @@ def _check_descriptor(root: Path, layout: Layout, report: Report) -> tuple[dict[
     checked["$schema"] = PACKAGE_PROFILE
     if isinstance(resources, list):
         checked["resources"] = [r for r in resources if not (isinstance(r, dict) and r.get("_unsafe"))]
-    metadata = _Metadata(Verdict(checked), len(report.problems))
+    metadata = _Metadata(Verdict(checked, in_child=engine == "fast"), len(report.problems))
     if descriptor.get("$schema") != PACKAGE_PROFILE:
         report.add(
             Problem(
