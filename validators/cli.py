@@ -13,15 +13,29 @@ import sys
 from claimtrail.commands import EXIT_OK, EXIT_USAGE
 
 
+class _Version(argparse.Action):
+    """--version, the installed version looked up only when asked for (importlib.metadata takes
+    a twentieth of a second to load, which every command would pay)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        help = help or "show program's version number and exit"
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from claimtrail import __version__
+
+        sys.stdout.write(f"claimtrail {__version__}\n")  # where argparse's own version action writes
+        parser.exit()
+
+
 def _parser() -> tuple[argparse.ArgumentParser, dict, dict[str, argparse.ArgumentParser]]:
-    from claimtrail import __version__
     from claimtrail.commands import MODULES
 
     parser = argparse.ArgumentParser(
         prog="claimtrail",
         description="Event, actor and claim records with provenance pointers into their source texts.",
     )
-    parser.add_argument("--version", action="version", version=f"claimtrail {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands = {}
     parsers = {}  # name -> its parser, for help_text()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from conftest import DATA, REPO, write_descriptor
@@ -353,3 +355,16 @@ def test_frictionless_alone_validates_the_bundled_package():
 
     report = frictionless.validate(str(DATA / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+
+
+def test_version_prints_the_installed_version_and_help_does_not_look_it_up(capsys):
+    from importlib.metadata import version
+
+    import claimtrail
+
+    assert run_cli(capsys, "--version") == (0, f"claimtrail {version('claimtrail')}\n", "")
+    assert claimtrail.__version__ == version("claimtrail")
+    # Building the parser (every command) leaves the version alone: looked up when asked for.
+    code = "import sys; from claimtrail.cli import _parser; _parser(); print('importlib.metadata' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "False\n"
