@@ -164,24 +164,40 @@ def startup(repeat: int) -> dict[str, float]:
 
 
 def descriptor_seconds(root: Path, repeat: int) -> dict:
-    """Step 1 alone (the descriptor check) on a package, in process, imports excluded."""
+    """Step 1 alone (the descriptor check) on a package, imports excluded, two ways:
+
+    - as `claimtrail validate` runs it (frictionless not loaded): the seconds until the step
+      returns and the fast engine may go on ("seconds"), and until frictionless' verdict is
+      back from the child that checks the descriptor meanwhile ("verdict", the child's start
+      and imports included);
+    - in one process with frictionless loaded, the whole check done there ("in_process")."""
     code = (
         "import sys, time; from pathlib import Path;"
         "from claimtrail.contract.layout import build_layout;"
         "from claimtrail.contract.problems import Report;"
         "from claimtrail.validation.validate import _check_descriptor;"
-        "import frictionless;"
+        "sys.argv[2] == 'loaded' and __import__('frictionless');"
         "root = Path(sys.argv[1]); t = time.perf_counter();"
-        "d, metadata = _check_descriptor(root, build_layout(), Report(str(root))); metadata.verdict.notes();"
-        "print(time.perf_counter() - t, len(d['resources']))"
+        "d, metadata = _check_descriptor(root, build_layout(), Report(str(root))); step = time.perf_counter() - t;"
+        "metadata.verdict.notes();"
+        "print(step, time.perf_counter() - t, len(d['resources']))"
     )
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True
-        ).stdout.split()
-        for _ in range(repeat)
-    ]
-    return {"seconds": statistics.median(float(r[0]) for r in runs), "resources": int(runs[0][1])}
+
+    def runs(how: str) -> list[list[str]]:
+        return [
+            subprocess.run(
+                [sys.executable, "-c", code, str(root), how], capture_output=True, text=True, check=True
+            ).stdout.split()
+            for _ in range(repeat)
+        ]
+
+    child, loaded = runs("child"), runs("loaded")
+    return {
+        "seconds": statistics.median(float(r[0]) for r in child),
+        "verdict": statistics.median(float(r[1]) for r in child),
+        "in_process": statistics.median(float(r[1]) for r in loaded),
+        "resources": int(child[0][2]),
+    }
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -320,11 +336,21 @@ def render(results: dict) -> str:
         lines.append("")
     if results.get("descriptor"):
         d = results["descriptor"]
-        lines += [
-            f"Descriptor check alone (step 1, in process, imports excluded) of the {d['claims']:,}-claim "
-            f"package's {d['resources']:,} resources: {d['seconds']:.2f} s.",
-            "",
-        ]
+        if "verdict" in d:
+            lines += [
+                f"Descriptor check alone (step 1, imports excluded) of the {d['claims']:,}-claim package's "
+                f"{d['resources']:,} resources: {d['seconds']:.2f} s as `claimtrail validate` runs it, "
+                "until the fast engine goes on; frictionless' metadata check runs meanwhile in a child "
+                f"process, whose verdict is back after {d['verdict']:.2f} s (its start and imports "
+                f"included). Done whole in one process with frictionless loaded: {d['in_process']:.2f} s.",
+                "",
+            ]
+        else:
+            lines += [
+                f"Descriptor check alone (step 1, in process, imports excluded) of the {d['claims']:,}-claim "
+                f"package's {d['resources']:,} resources: {d['seconds']:.2f} s.",
+                "",
+            ]
     lines += targets(results)
     lines += ["| start-up | seconds |", "|---|---:|"] + [
         f"| {k} | {v:.2f} |" for k, v in results["startup"].items()
@@ -369,7 +395,7 @@ def targets(results: dict) -> list[str]:
     )
     d = results.get("descriptor")
     row(
-        f"descriptor check of {d['resources']:,} resources under 0.5 s"
+        f"descriptor check of {d['resources']:,} resources under 0.5 s (until the fast engine goes on)"
         if d
         else "descriptor check under 0.5 s",
         d["seconds"] if d else None,

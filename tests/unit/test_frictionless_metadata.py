@@ -74,15 +74,33 @@ def _not_a_data_package(tmp_path: Path) -> Path:
     return root
 
 
+def _refusing(tmp_path: Path) -> Path:
+    """A copy of the bundled data with a text resource the descriptor step refuses (a URL),
+    which frictionless must not be shown: the child has to leave out the same resources."""
+    root = tmp_path / "url"
+    shutil.copytree(DATA, root)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    text = next(r for r in descriptor["resources"] if "schema" not in r)
+    # Its size is wrong too: shown to frictionless, it would be a metadata error.
+    far = {**text, "name": "far-away", "path": "https://example.org/x.txt", "bytes": "many"}
+    descriptor["resources"].insert(1, far)
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    return root
+
+
 def _problems(report) -> list[list]:
     return [[p.path, p.line, p.check, p.message] for p in report.sorted_problems()]
 
 
 def test_a_fresh_process_leaves_the_descriptor_to_a_child_and_gets_frictionless_verdict(tmp_path):
     broken = _not_a_data_package(tmp_path)
-    running = _start(("-", "fast", [DATA, broken]), ("-", "frictionless", [broken]))
+    refusing = _refusing(tmp_path)
+    running = _start(("-", "fast", [DATA, broken, refusing]), ("-", "frictionless", [broken]))
     reference = validate_package(broken, engine="frictionless")  # meanwhile
-    [[valid, invalid], [by_reference]] = _said(running)
+    [[valid, invalid, refused], [by_reference]] = _said(running)
+    assert refused["problems"] == _problems(validate_package(refusing, engine="frictionless"))
+    assert any(p[2] == "descriptor-url" for p in refused["problems"])
+    assert not any("not a valid Data Package" in p[3] for p in refused["problems"])
     assert by_reference["problems"] == _problems(reference)  # without a child
     # A valid package: checked in full (coverage ran last) without frictionless in the process.
     assert valid["problems"] == [] and valid["steps"][-1] == "coverage"

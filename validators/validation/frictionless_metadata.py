@@ -12,6 +12,7 @@ descriptor as JSON on stdin, the errors' notes as JSON on stdout.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -20,7 +21,8 @@ import threading
 from collections.abc import Hashable
 from typing import Any
 
-from claimtrail.contract.descriptor import TEXT_RESOURCE_KEYS
+from claimtrail.contract.descriptor import PACKAGE_PROFILE, TEXT_RESOURCE_KEYS
+from claimtrail.files.jsonload import loads
 
 # Text resources as build_resources writes them: frictionless checks these keys' values for
 # their JSON types (and, in a v1 package, the name's pattern) and nothing else.
@@ -149,24 +151,41 @@ def notes(descriptor: dict[str, Any]) -> list[str]:
     return [e.note for e in metadata_errors(Package, descriptor)]
 
 
-_CHILD_SEEN: dict[str, list[str]] = {}  # descriptor (canonical JSON) -> notes a child found
+def checked_descriptor(descriptor: dict[str, Any], refused: list[int]) -> dict[str, Any]:
+    """What frictionless' metadata check is shown of a descriptor: the standard profile (it
+    would fetch any other), and not the resources (by index) the descriptor step refused."""
+    checked = {k: v for k, v in descriptor.items() if k not in ("$schema", "profile")}
+    checked["$schema"] = PACKAGE_PROFILE
+    resources = descriptor.get("resources")
+    if isinstance(resources, list):
+        skip = set(refused)
+        checked["resources"] = [r for i, r in enumerate(resources) if i not in skip]
+    return checked
+
+
+_CHILD_SEEN: dict[str, list[str]] = {}  # sha256 of a child's input -> the notes it found
 
 
 class Verdict:
     """frictionless' metadata errors of one descriptor, known now or being found by a child."""
 
-    def __init__(self, descriptor: dict[str, Any], in_child: bool = True):
-        """``in_child``: whether a child may run the check (not when this process is about to
-        load frictionless anyway, for the reference engine)."""
-        self._descriptor = descriptor
-        self._key = json.dumps(descriptor, sort_keys=True, default=str)
-        self._notes: list[str] | None = _CHILD_SEEN.get(self._key)
+    def __init__(self, text: str, descriptor: dict[str, Any], refused: list[int], in_child: bool = True):
+        """The descriptor as parsed from ``text`` by files.jsonload.loads, less the resources
+        ``refused`` (checked_descriptor). ``in_child``: whether a child may run the check (not
+        when this process is about to load frictionless anyway, for the reference engine)."""
+        self._text, self._refused = text, refused
+        self._notes: list[str] | None = None
         self._output: list[bytes] = []
         self._child: subprocess.Popen | None = None
-        if self._notes is not None:
-            return
         if not in_child or "frictionless" in sys.modules or not sys.executable:
-            self._notes = notes(descriptor)  # loaded already: cheaper here than in a child
+            self._notes = notes(checked_descriptor(descriptor, refused))  # cheaper here than in a child
+            return
+        # The child is given the text, not the value: it parses it as this process did, and
+        # encoding a large descriptor again would cost this process a quarter of a second.
+        self._input = json.dumps({"refused": refused}).encode() + b"\n" + text.encode("utf-8")
+        self._key = hashlib.sha256(self._input).hexdigest()
+        self._notes = _CHILD_SEEN.get(self._key)
+        if self._notes is not None:
             return
         try:
             # -P: the current folder is not put on the child's path (a claimtrail/ or
@@ -178,13 +197,11 @@ class Verdict:
                 stderr=subprocess.DEVNULL,
             )
         except OSError:
-            self._notes = notes(descriptor)
+            self._notes = self._here()
             return
-        # In the descriptor's own key order: frictionless lists some errors in that order. The
-        # child reads all of its input before it imports anything; a thread feeds it, so that
-        # a large descriptor never waits on the pipe here.
-        data = json.dumps(descriptor, default=str).encode()
-        self._talk = threading.Thread(target=self._communicate, args=(self._child, data), daemon=True)
+        # The child reads all of its input before it imports anything; a thread feeds it, so
+        # that a large descriptor never waits on the pipe here.
+        self._talk = threading.Thread(target=self._communicate, args=(self._child, self._input), daemon=True)
         self._talk.start()
 
     def _communicate(self, child: subprocess.Popen, data: bytes) -> None:
@@ -212,13 +229,20 @@ class Verdict:
                 _CHILD_SEEN[self._key] = found
                 self._notes = found
             else:
-                self._notes = notes(self._descriptor)
+                self._notes = self._here()
         return list(self._notes)
+
+    def _here(self) -> list[str]:
+        """The check in this process, of the descriptor the child would have checked: parsed
+        again from the text, as the descriptor step may have marked resources since."""
+        return notes(checked_descriptor(loads(self._text), self._refused))
 
 
 def _child() -> None:
-    descriptor = json.loads(sys.stdin.buffer.read())
-    json.dump(notes(descriptor), sys.stdout)
+    head, _, text = sys.stdin.buffer.read().partition(b"\n")
+    refused = json.loads(head)["refused"]
+    descriptor = loads(text.decode("utf-8"))
+    json.dump(notes(checked_descriptor(descriptor, refused)), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -225,12 +225,13 @@ def _check_descriptor(
                 fix=fix,
             )
         )
-    # frictionless sees the standard profile only: it would fetch any other.
-    checked = {k: v for k, v in descriptor.items() if k not in ("$schema", "profile")}
-    checked["$schema"] = PACKAGE_PROFILE
-    if isinstance(resources, list):
-        checked["resources"] = [r for r in resources if not (isinstance(r, dict) and r.get("_unsafe"))]
-    metadata = _Metadata(Verdict(checked, in_child=engine == "fast"), len(report.problems))
+    refused_at = [
+        i
+        for i, r in enumerate(resources if isinstance(resources, list) else [])
+        if isinstance(r, dict) and r.get("_unsafe")
+    ]
+    verdict = Verdict(text, descriptor, refused_at, in_child=engine == "fast")
+    metadata = _Metadata(verdict, len(report.problems))
     if descriptor.get("$schema") != PACKAGE_PROFILE:
         report.add(
             Problem(
