@@ -429,8 +429,13 @@ def render_figures(results: dict) -> str:
             f"{fl['wall'] / ct['wall']:.1f} times faster by wall time, {fl['cpu'] / ct['cpu']:.1f} times by CPU "
             f"time, on a shared machine of {results['machine']['cpus']} cores (load average {max(ct['load']):.1f} "
             f"and {max(fl['load']):.1f} at the start of the runs; measured {results['machine']['date']} by "
-            "`benchmarks/run.py`, see [benchmarks/README.md](benchmarks/README.md) for every size, the floor and "
-            "the steps)."
+            "`benchmarks/run.py`"
+            + (
+                f", frictionless' figure on {fl['measured']} on the same kind of machine, reused"
+                if fl.get("reused")
+                else ""
+            )
+            + ", see [benchmarks/README.md](benchmarks/README.md) for every size, the floor and the steps)."
         )
     return f"{FIGURES_START}\n{body}\n{FIGURES_END}"
 
