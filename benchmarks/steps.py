@@ -37,18 +37,25 @@ def main(root: Path) -> dict:
     peaks: dict[str, float] = {}
     done = threading.Event()
 
+    def note(step: str, mib: float | None) -> None:
+        if mib is not None and mib > peaks.get(step, 0.0):
+            peaks[step] = mib
+
     def sample() -> None:
         while not done.is_set():
-            mib, step = resident_mib(), marks[-1][0]
-            if mib is not None and mib > peaks.get(step, 0.0):
-                peaks[step] = mib
+            note(marks[-1][0], resident_mib())
             done.wait(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
 
     def progress(step: str) -> None:
+        # Sampled here too, as the step before ends and this one starts: a step shorter than
+        # the sampling period still has its memory.
+        mib = resident_mib()
+        note(marks[-1][0], mib)
         marks.append((step, time.perf_counter(), time.process_time()))
+        note(step, mib)
 
     from claimtrail.validation.validate import validate_package
 
