@@ -68,12 +68,12 @@ def validate_package(root: Path, engine: str = "fast", progress=None, label: str
     # only the reference says what comes of it. While a child process looks for them
     # (frictionless_metadata.Verdict), the fast engine goes on; if it finds any, what the fast
     # engine reported is set aside and the reference runs.
-    if engine == "fast" and not metadata.verdict.known_to_fail:
+    if engine == "fast" and not metadata.known_to_fail:
         from claimtrail.validation.fast.run import run_fast
 
         before = (list(report.problems), list(report.steps), dict(report.counts))
         outcome = run_fast(root, descriptor, layout, report, progress)
-        if metadata.verdict.notes():
+        if metadata.notes():
             report.problems, report.steps, report.counts = before
             outcome.fallback = "frictionless' metadata errors"
         metadata.report(report)
@@ -131,12 +131,18 @@ class _Metadata:
     def __init__(self, verdict: Verdict | None = None, at: int = 0):
         self.verdict, self.at = verdict, at
 
+    @property
+    def known_to_fail(self) -> bool:
+        return self.verdict is not None and self.verdict.known_to_fail
+
+    def notes(self) -> list[str]:
+        """frictionless' notes, waiting for them if a child still looks for them."""
+        return self.verdict.notes() if self.verdict is not None else []
+
     def report(self, report: Report) -> None:
-        if self.verdict is None:
-            return
         found = [
             Problem(DESCRIPTOR, "descriptor-profile", f"{_NOT_V2}{note}", line=1)
-            for note in self.verdict.notes()
+            for note in self.notes()
             if "is not safe" not in note  # an unsafe path is reported by the descriptor step, with its line
         ]
         report.problems[self.at : self.at] = found
