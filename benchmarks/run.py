@@ -233,6 +233,24 @@ def _fl_cell(fl: dict | None) -> tuple[str, str, str]:
     return f"{fl['wall']:.1f} s{mark}", f"{fl['rss']:.0f} MiB", ""
 
 
+def _step_table(caption: str, by_size: dict[int, dict[str, float]], cell) -> list[str]:
+    """A table of one figure per step (rows) and size (columns), steps in the order first seen."""
+    if not by_size:
+        return []
+    names: list[str] = []
+    for values in by_size.values():
+        names += [n for n in values if n not in names]
+    lines = [
+        caption,
+        "",
+        "| step | " + " | ".join(f"{c:,} claims" for c in by_size) + " |",
+        "|---|" + "---:|" * len(by_size),
+    ]
+    for n in names:
+        lines.append(f"| {n} | " + " | ".join(cell(values, n) for values in by_size.values()) + " |")
+    return lines + [""]
+
+
 def render(results: dict) -> str:
     info, rows = results["machine"], results["sizes"]
     lines = [
@@ -285,41 +303,19 @@ def render(results: dict) -> str:
             "",
         ]
     steps = {r["claims"]: breakdown(r["steps"]) for r in rows if r.get("steps")}
-    if steps:
-        names: list[str] = []
-        for s in steps.values():
-            names += [n for n in s if n not in names]
-        sizes = list(steps)
-        lines += [
-            "Where one validation spends its time (benchmarks/steps.py: one run, in process, seconds per "
-            "step as the engine announces them; a table's row includes its records' checks):",
-            "",
-            "| step | " + " | ".join(f"{c:,} claims" for c in sizes) + " |",
-            "|---|" + "---:|" * len(sizes),
-        ]
-        for n in names:
-            lines.append(f"| {n} | " + " | ".join(f"{steps[c].get(n, 0.0):.2f}" for c in sizes) + " |")
-        lines.append("")
+    lines += _step_table(
+        "Where one validation spends its time (benchmarks/steps.py: one run, in process, seconds per "
+        "step as the engine announces them; a table's row includes its records' checks):",
+        steps,
+        lambda values, name: f"{values.get(name, 0.0):.2f}",
+    )
     memory = {r["claims"]: peak_by_step(r["steps_rss"]) for r in rows if r.get("steps_rss")}
-    if memory:
-        names = []
-        for m in memory.values():
-            names += [n for n in m if n not in names]
-        sizes = list(memory)
-        lines += [
-            "Peak resident memory during each step of the same run (MiB, sampled every 10 ms; a table's "
-            "row is the higher of its checks' and its records' peaks):",
-            "",
-            "| step | " + " | ".join(f"{c:,} claims" for c in sizes) + " |",
-            "|---|" + "---:|" * len(sizes),
-        ]
-        for n in names:
-            lines.append(
-                f"| {n} | "
-                + " | ".join(f"{memory[c][n]:.0f}" if n in memory[c] else "" for c in sizes)
-                + " |"
-            )
-        lines.append("")
+    lines += _step_table(
+        "Peak resident memory during each step of the same run (MiB, sampled every 10 ms; a table's "
+        "row is the higher of its checks' and its records' peaks):",
+        memory,
+        lambda values, name: f"{values[name]:.0f}" if name in values else "",
+    )
     if results.get("invalid"):
         lines += [
             "Invalid packages (benchmarks/invalid.py: one claim in ten with a dangling claimant, one in ten "
