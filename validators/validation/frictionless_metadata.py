@@ -6,8 +6,9 @@ verdict is remembered for the process. A process that has not imported frictionl
 command line, validating with the fast engine) runs the check in a child process instead,
 on the other core, while it reads the tables: importing frictionless and checking a large
 descriptor take a second of one core, and nothing else in a valid package needs
-frictionless. ``python -m claimtrail.validation.frictionless_metadata`` is that child: a
-descriptor as JSON on stdin, the errors' notes as JSON on stdout.
+frictionless. ``python -m claimtrail.validation.frictionless_metadata`` is that child: on
+stdin a line of JSON (the indexes of the resources the descriptor step refused), then the
+descriptor's text; on stdout the errors' notes, as a JSON list.
 """
 
 from __future__ import annotations
