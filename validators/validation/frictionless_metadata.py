@@ -183,8 +183,8 @@ class Verdict:
             return
         # The child is given the text, not the value: it parses it as this process did, and
         # encoding a large descriptor again would cost this process a quarter of a second.
-        self._input = json.dumps({"refused": refused}).encode() + b"\n" + text.encode("utf-8")
-        self._key = hashlib.sha256(self._input).hexdigest()
+        given = json.dumps({"refused": refused}).encode() + b"\n" + text.encode("utf-8")
+        self._key = hashlib.sha256(given).hexdigest()
         self._notes = _CHILD_SEEN.get(self._key)
         if self._notes is not None:
             return
@@ -202,7 +202,8 @@ class Verdict:
             return
         # The child reads all of its input before it imports anything; a thread feeds it, so
         # that a large descriptor never waits on the pipe here.
-        self._talk = threading.Thread(target=self._communicate, args=(self._child, self._input), daemon=True)
+        # It is not kept here once the child has it (megabytes at 10,000 resources).
+        self._talk = threading.Thread(target=self._communicate, args=(self._child, given), daemon=True)
         self._talk.start()
 
     def _communicate(self, child: subprocess.Popen, data: bytes) -> None:
