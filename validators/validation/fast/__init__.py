@@ -6,9 +6,3 @@ the own checks on columns (checks) and the run that ties them (run). It may impo
 contract, package and the rest of claimtrail.validation.
 """
 
-import os
-
-# polars' allocator (jemalloc) keeps freed pages for a while; the engine lets each table go
-# before reading the next, so have them given back at once. Set here, before any module of
-# the engine imports polars (the setting is read when polars loads).
-os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
