@@ -5,4 +5,3 @@ Owns reading tables (tables), table checks (engine), record schemas on columns (
 the own checks on columns (checks) and the run that ties them (run). It may import files,
 contract, package and the rest of claimtrail.validation.
 """
-
