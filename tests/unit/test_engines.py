@@ -673,3 +673,44 @@ def test_a_descriptor_frictionless_finds_invalid_gets_the_reference_verdict(smal
     fast = validate_package(small_package).sorted_problems()
     assert fast == validate_package(small_package, engine="frictionless").sorted_problems()
     assert any("frictionless cannot open the package" in p.message for p in fast), fast
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_foreign_keys_into_ids_in_order_and_out_of_order(tmp_path, monkeypatch, shuffled):
+    """Ids written in order are searched in the id column itself; out of order, in a sorted
+    copy. Either way dangling claimants (one in ten claims) are the reference's problems."""
+    import polars as pl
+
+    from claimtrail.validation.fast import run as fast_run
+
+    root = tmp_path / "pkg"
+    _generator().generate(root, 200, seed=5)
+    actors = pl.read_csv(root / "actors.csv", infer_schema=False)
+    if shuffled:
+        actors.sample(fraction=1.0, shuffle=True, seed=1).write_csv(root / "actors.csv", line_terminator="\n")
+    claims = pl.read_csv(root / "claims.csv", infer_schema=False)
+    dangling = pl.int_range(pl.len()) % 10 == 0
+    expected = claims.filter(dangling & pl.col("claimant").is_not_null()).height
+    claims.with_columns(
+        pl.when(dangling)
+        .then(pl.format("{}x", pl.col("claimant")))
+        .otherwise(pl.col("claimant"))
+        .alias("claimant")
+    ).write_csv(root / "claims.csv", line_terminator="\n")
+    write_descriptor(root)
+    searched = {}
+    original = fast_run.FastRun.release
+
+    def release(self, name):
+        if name == "actors":
+            searched["same"] = self.sorted_ids.get("actors") is self.lookups.get("actors")
+        original(self, name)
+
+    monkeypatch.setattr(fast_run.FastRun, "release", release)
+    report = _same_verdict_without_fallback(root)
+    assert searched == {"same": not shuffled}
+    assert (
+        len([p for p in report.sorted_problems() if p.check == "foreign-key" and p.path == "claims.csv"])
+        == expected
+        > 10
+    )

@@ -100,7 +100,7 @@ class FastRun:
         self.leaves = fr.LeafValidators(self.schemas)
         self.facades: dict[str, FastTable] = {}  # what translate() and checks read of each table
         self.lookups: dict[str, pl.Series] = {}  # root table -> its ids, for foreign keys
-        self.sorted_ids: dict[str, pl.Series] = {}  # the same, sorted once, for binary searches
+        self.sorted_ids: dict[str, pl.Series] = {}  # the same, sorted (once), for binary searches
         self.offsets: dict[str, pl.Series | None] = {}  # table -> line breaks inside cells before each row
         self.root_tables: dict[str, Any] = {}  # record type -> its root table, once read
         self.flags: dict[str, pl.Series] = {}
@@ -213,6 +213,10 @@ class FastRun:
             errs = tc.run(self.lookups)
             self.flags[spec.name], self.fk_bad[spec.name] = tc.flags, tc.fk_bad
             self.pk_dup[spec.name] = tc.pk_dup
+            if tc.ids_sorted and spec.name in self.lookups:
+                # Ids in order (as a package's tables usually are): binary searches into this
+                # table use the id column itself, not a sorted copy of a million ids.
+                self.sorted_ids[spec.name] = self.lookups[spec.name]
             if tc.deferred:
                 self.pending.append((spec, tc, resource))
             # frictionless stops at LIMIT_ERRORS, before its file checks.
