@@ -142,11 +142,15 @@ def _spans(inputs) -> list[tuple]:
 
 
 @pytest.mark.parametrize("where", ["bundled", "generated"])
-def test_the_fast_engine_hands_coverage_what_the_files_hold(tmp_path, where):
+def test_the_fast_engine_hands_coverage_what_the_files_hold(tmp_path, monkeypatch, where):
     # Coverage reads from the run what the run has read (texts, spans, the pointers content
-    # records use): it must be what reading the files gives, source for source.
-    from claimtrail.validation.coverage import read_inputs
+    # records use, the sentences split ahead): it must be what reading the files gives,
+    # source for source.
+    from claimtrail.validation.coverage import content_sentences, read_inputs, text_of
+    from claimtrail.validation.fast import run as fast_run
     from claimtrail.validation.validate import _check_descriptor
+
+    monkeypatch.setattr(fast_run, "SPLIT_AHEAD_CHARS", 0)  # split ahead, as for a large package
 
     if where == "generated":
         _generator().generate(tmp_path, 120, seed=5)
@@ -159,7 +163,10 @@ def test_the_fast_engine_hands_coverage_what_the_files_hold(tmp_path, where):
     outcome = run_fast(root, descriptor, build_layout(), report)
     assert outcome.fallback is None and outcome.coverage is not None and report.valid
     files = read_inputs(root)
-    assert outcome.coverage.sources == files.sources
+    # The run holds each text as its UTF-8 bytes; decoded, they are the files' texts.
+    assert [(*rest, text_of(text)) for *rest, text in outcome.coverage.sources] == files.sources
+    assert outcome.coverage.sentences is not None
+    assert outcome.coverage.sentences() == content_sentences(files.sources)
     assert _spans(outcome.coverage) == _spans(files) and len(_spans(files)) > 100
     assert {d for *_, d in _spans(files)} == {False, True}
 

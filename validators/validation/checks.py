@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -33,7 +33,8 @@ class Package:
     layout: Layout
     tables: dict[str, CsvTable]
     records: dict[str, list[Assembled]]
-    texts: dict[str, str] = field(default_factory=dict)  # source id -> text, for sources that verified
+    # source id -> text, for sources that verified (the fast engine's are held encoded)
+    texts: MutableMapping[str, str] = field(default_factory=dict)
     # source path (as sources.csv gives it) -> (sha256, bytes) of the file read, so that the
     # descriptor's hash of the same file is checked without reading it again
     digests: dict[str, tuple[str, int]] = field(default_factory=dict)

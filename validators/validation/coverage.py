@@ -189,9 +189,9 @@ class Inputs:
     """What coverage reads of a package: its sources (id, path, boilerplate spans, text) in the
     order of sources.csv, and the span of every content pointer (a polars frame of columns
     source, start, end, deliberate). ``read_inputs`` reads them from the files; the fast engine
-    hands over what it has read already."""
+    hands over what it has read already, each text as its UTF-8 bytes (see text_of)."""
 
-    sources: list[tuple[str, str, list[tuple[int, int]], str]]
+    sources: list[tuple[str, str, list[tuple[int, int]], str | bytes]]
     spans: Any
     # The sources' content sentences, when they are being split already (the fast engine
     # splits them in a second thread while it checks the tables): called for the list.
@@ -328,17 +328,45 @@ def _statuses(inputs: Inputs, sentences: list[list[tuple[int, int]]]) -> list[li
     return out
 
 
+class PackedSentences:
+    """content_sentences' result held compactly: each sentence's start and end in two arrays
+    (16 bytes a sentence, where a tuple in a list takes about 120), for an engine that splits
+    the texts early and needs the sentences only at the end."""
+
+    def __init__(self, sentences: list[list[tuple[int, int]]]):
+        from array import array
+
+        self.counts = array("q", (len(spans) for spans in sentences))
+        self.starts = array("q", (s for spans in sentences for s, _ in spans))
+        self.ends = array("q", (e for spans in sentences for _, e in spans))
+
+    def lists(self) -> list[list[tuple[int, int]]]:
+        """The sentences as content_sentences gave them."""
+        out, at = [], 0
+        for n in self.counts:
+            out.append(list(zip(self.starts[at : at + n], self.ends[at : at + n], strict=True)))
+            at += n
+        return out
+
+
 def _sentences(inputs: Inputs) -> list[list[tuple[int, int]]]:
     """The content sentences of every source, in the order of inputs.sources."""
     return inputs.sentences() if inputs.sentences is not None else content_sentences(inputs.sources)
 
 
+def text_of(text: str | bytes) -> str:
+    """A source's text, given as such or as its UTF-8 bytes (held so: a third of the memory of
+    a str of accented text, and decoded only where coverage reads it)."""
+    return text if isinstance(text, str) else text.decode("utf-8")
+
+
 def content_sentences(
-    sources: list[tuple[str, str, list[tuple[int, int]], str]],
+    sources: list[tuple[str, str, list[tuple[int, int]], str | bytes]],
 ) -> list[list[tuple[int, int]]]:
     """The content sentences of each (id, path, boilerplate spans, text), in order."""
     out = []
-    for _, _, boiler, text in sources:
+    for _, _, boiler, given in sources:
+        text = text_of(given)
         out.append(
             [span for rs, re_ in content_regions(text, boiler) for span in split_sentences(text, rs, re_)]
         )
@@ -358,7 +386,8 @@ def measure(root: Path, count_chars: bool = True, inputs: Inputs | None = None) 
         for row in inputs.spans.filter(~pl.col("deliberate")).select("source", "start", "end").iter_rows():
             coded.setdefault(row[0], []).append((row[1], row[2]))
     results = []
-    for (source, path, boiler, text), spans, status in zip(inputs.sources, sentences, statuses, strict=True):
+    for (source, path, boiler, given), spans, status in zip(inputs.sources, sentences, statuses, strict=True):
+        text = text_of(given)
         cov = SourceCoverage(source, path)
         if count_chars:
             cov.content_chars, cov.covered_chars = _chars(text, boiler, coded.get(source, []))
@@ -414,12 +443,14 @@ def coverage_problems(root: Path, descriptor: dict[str, Any], inputs: Inputs | N
         return [Problem("pointers.csv", CHECK, str(e))]
     sentences = _sentences(inputs)
     problems = []
-    for (source, path, _, text), spans, statuses in zip(
+    for (source, path, _, given), spans, statuses in zip(
         inputs.sources, sentences, _statuses(inputs, sentences), strict=True
     ):
+        text = None
         for (start, end), status in zip(spans, statuses, strict=True):
             if status != "unaccounted":
                 continue
+            text = text if text is not None else text_of(given)
             line, column = line_col(text, start)
             problems.append(
                 Problem(

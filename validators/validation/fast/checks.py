@@ -11,7 +11,7 @@ check is never skipped: the reference engine runs until a selector is written fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import polars as pl
@@ -20,6 +20,7 @@ from claimtrail.contract.layout import Layout, Table
 from claimtrail.package.csvio import CsvTable
 from claimtrail.package.records import Assembled
 from claimtrail.validation.fast.tables import Fallback, FastTable
+from claimtrail.validation.fast.texts import SourceTexts
 
 # Checks that look at every record of some kinds, run on the subsets gathered while reading.
 PER_RECORD = ("check_dates", "check_casualties", "check_record_pointers", "check_boilerplate", "check_graphs")
@@ -189,7 +190,7 @@ def in_item_order(df: pl.DataFrame, parent: str) -> bool:
     return bool(df.select((o.first() == 1) & steps.slice(1).all()).item())
 
 
-def pointer_rows(df: pl.DataFrame, texts: dict[str, str], chunk: int = 100_000) -> list[int]:
+def pointer_rows(df: pl.DataFrame, texts: Mapping[str, str], chunk: int = 100_000) -> list[int]:
     """Rows check_pointers reports on: span out of range, quote, prefix or suffix not in the text.
 
     All in polars, a chunk of rows at a time (the copies made here stay small): each row is
@@ -198,10 +199,14 @@ def pointer_rows(df: pl.DataFrame, texts: dict[str, str], chunk: int = 100_000) 
     if not texts or df.is_empty():
         return []
     names = list(texts)
+    if isinstance(texts, SourceTexts):  # polars decodes the bytes: no str is made of them
+        column = pl.Series("_text", [texts.raw(n) for n in names], dtype=pl.Binary).cast(pl.String)
+    else:
+        column = pl.Series("_text", [texts[n] for n in names], dtype=pl.String)
     sources = pl.DataFrame(
-        {"source": names, "_text": [texts[n] for n in names], "_len": [len(texts[n]) for n in names]},
-        schema={"source": pl.String, "_text": pl.String, "_len": pl.Int64},
+        {"source": names, "_text": column}, schema={"source": pl.String, "_text": pl.String}
     )
+    sources = sources.with_columns(pl.col("_text").str.len_chars().cast(pl.Int64).alias("_len"))
 
     def as_int(name: str) -> pl.Expr:
         return pl.when(pl.col(name).str.contains(r"^-?[0-9]{1,18}$")).then(
@@ -309,5 +314,5 @@ def package(root, layout, tables, records, texts=None) -> Any:
 
     pkg = Package(root, layout, tables, records)
     if texts:
-        pkg.texts.update(texts)
+        pkg.texts = texts  # the checks read a few of them: not a copy of every one
     return pkg

@@ -24,7 +24,14 @@ from claimtrail.contract.problems import Problem, Report
 from claimtrail.files.limits import MAX_PROBLEMS
 from claimtrail.package.csvio import CsvTable
 from claimtrail.validation import checks
-from claimtrail.validation.coverage import FULL, Inputs, content_columns, content_sentences, coverage_setting
+from claimtrail.validation.coverage import (
+    FULL,
+    Inputs,
+    PackedSentences,
+    content_columns,
+    content_sentences,
+    coverage_setting,
+)
 from claimtrail.validation.fast import checks as fc
 from claimtrail.validation.fast import records as fr
 from claimtrail.validation.fast.engine import (
@@ -39,6 +46,7 @@ from claimtrail.validation.fast.engine import (
     text_file_digest,
 )
 from claimtrail.validation.fast.tables import Fallback, FastTable
+from claimtrail.validation.fast.texts import SourceTexts
 from claimtrail.validation.reading_rules import (
     DUPLICATES,
     LINE,
@@ -51,8 +59,8 @@ from claimtrail.validation.reading_rules import (
 HOLD_TABLES_BYTES = 8 << 20  # tables of at most this many bytes in all stay in memory
 IN_MEMORY_ROWS = 50_000  # a frame of the reading rules this short is not streamed (no gain)
 EVERY_RECORD = ("source", "tombstone")  # small types whose checks read every record
-# Texts of at least this many characters in all are split into sentences, for coverage, in a
-# second thread while the tables are checked (polars lets go of the interpreter meanwhile);
+# Texts of at least this many bytes (UTF-8) in all are split into sentences, for coverage, in
+# a second thread while the tables are checked (polars lets go of the interpreter meanwhile);
 # fewer are split at the end, as a thread would cost more than it saves.
 SPLIT_AHEAD_CHARS = 1 << 20
 # Records only the record schema may reject are assembled at first up to this many per type,
@@ -112,7 +120,7 @@ class FastRun:
         self.overlap = pl.Series("id", [], dtype=pl.String)
         self.minis: dict[str, dict[str, CsvTable]] = {}  # record type -> rows to assemble at the end
         self.subsets: dict[str, list] = {}  # record type -> assembled records a check may report on
-        self.texts: dict[str, str] = {}
+        self.texts = SourceTexts()
         self.digests: dict[str, tuple[str, int]] = {}
         self.sources: list = []
         self.stones: list = []
@@ -139,8 +147,8 @@ class FastRun:
         self.used: dict[bool, pl.Series] = {}
         self.spans_complete = True
         self.full_coverage = coverage_setting(descriptor) == (FULL, None)
-        self.coverage_sources: list | None = None  # (id, path, boilerplate, text) of every source
-        self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_CHARS)
+        self.coverage_sources: list | None = None  # (id, path, boilerplate, UTF-8 text) of every source
+        self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_CHARS), packed
 
     def run(self) -> None:
         waiting = []
@@ -268,7 +276,8 @@ class FastRun:
             )
             for flag in (False, True)
         ]
-        sentences = self.splitting.result if self.splitting is not None else None
+        splitting = self.splitting
+        sentences = (lambda: splitting.result().lists()) if splitting is not None else None
         return Inputs(self.coverage_sources, pl.concat(parts), sentences)
 
     def _small(self) -> bool:
@@ -531,7 +540,8 @@ class FastRun:
             self.step("sources: hashes and texts")
             pkg = fc.package(self.root, self.layout, self.facades, {"source": records})
             self.own += list(checks.check_sources(pkg))
-            self.texts, self.sources, self.digests = pkg.texts, records, pkg.digests
+            self.texts, self.sources, self.digests = SourceTexts(pkg.texts), records, pkg.digests
+            del pkg  # its texts as str: held encoded from here on
             self.split_ahead()
         elif record_type == "tombstone":
             self.stones = records
@@ -542,9 +552,9 @@ class FastRun:
         sources = []
         for src in self.sources:
             rec = src.record
-            text = self.texts.get(rec.get("id"))
-            if text is None:
+            if rec.get("id") not in self.texts:
                 return  # coverage reads the files itself
+            text = self.texts.raw(rec["id"])
             boiler = [
                 (b["start"], b["end"])
                 for b in rec.get("boilerplate") or []
@@ -554,7 +564,7 @@ class FastRun:
         self.coverage_sources = sources or None
         if sources and self.full_coverage and sum(len(s[3]) for s in sources) >= SPLIT_AHEAD_CHARS:
             pool = ThreadPoolExecutor(max_workers=1)
-            self.splitting = pool.submit(content_sentences, sources)
+            self.splitting = pool.submit(lambda: PackedSentences(content_sentences(sources)))
             pool.shutdown(wait=False)  # the thread ends with its one task
 
     def pointer_texts(self) -> None:
