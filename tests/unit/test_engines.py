@@ -131,7 +131,7 @@ def test_uncovered_sentences_are_the_same_problems_for_both(tmp_path, monkeypatc
         threads.append(threading.current_thread())
         return content_sentences(sources)
 
-    monkeypatch.setattr(run, "SPLIT_AHEAD_CHARS", 0)
+    monkeypatch.setattr(run, "SPLIT_AHEAD_BYTES", 0)
     monkeypatch.setattr(run, "content_sentences", split)
     assert validate_package(tmp_path).sorted_problems() == reference.sorted_problems()
     assert len(threads) == 1 and threads[0] is not threading.main_thread()
@@ -150,7 +150,7 @@ def test_the_fast_engine_hands_coverage_what_the_files_hold(tmp_path, monkeypatc
     from claimtrail.validation.fast import run as fast_run
     from claimtrail.validation.validate import _check_descriptor
 
-    monkeypatch.setattr(fast_run, "SPLIT_AHEAD_CHARS", 0)  # split ahead, as for a large package
+    monkeypatch.setattr(fast_run, "SPLIT_AHEAD_BYTES", 0)  # split ahead, as for a large package
 
     if where == "generated":
         _generator().generate(tmp_path, 120, seed=5)

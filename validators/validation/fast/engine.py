@@ -295,6 +295,11 @@ class TableChecks:
         df = self.t.df
         self._fields(df)
         self._primary_key(df)
+        own = self.t.name.removesuffix(".csv")
+        if self.ids_sorted and own in lookups:
+            # Ids in order (as a package's tables usually are): binary searches into this
+            # table use its id column itself, not a sorted copy of a million ids.
+            self.sorted_ids[own] = lookups[own]
         self._foreign_keys(df, lookups)
         flagged = sorted({r for r, *_ in self.cell_errors})
         self.flags = pl.Series("flags", [False] * df.height, dtype=pl.Boolean)
@@ -479,8 +484,7 @@ class TableChecks:
                 self.deferred.append(fk)  # a table read later (sources -> pointers): checked then
                 continue
             if target not in self.sorted_ids:
-                own = self.ids_sorted and target == self.t.name.removesuffix(".csv")
-                self.sorted_ids[target] = lookups[target] if own else lookups[target].drop_nulls().sort()
+                self.sorted_ids[target] = lookups[target].drop_nulls().sort()
             checks.append((k, fields[0], target))
         if not checks:
             return

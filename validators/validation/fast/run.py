@@ -62,7 +62,7 @@ EVERY_RECORD = ("source", "tombstone")  # small types whose checks read every re
 # Texts of at least this many bytes (UTF-8) in all are split into sentences, for coverage, in
 # a second thread while the tables are checked (polars lets go of the interpreter meanwhile);
 # fewer are split at the end, as a thread would cost more than it saves.
-SPLIT_AHEAD_CHARS = 1 << 20
+SPLIT_AHEAD_BYTES = 1 << 20
 # Records only the record schema may reject are assembled at first up to this many per type,
 # in row order (FastRun.schema_later): enough for it to find its MAX_PROBLEMS failures when
 # most of them fail, as with an error repeated down a table.
@@ -148,7 +148,7 @@ class FastRun:
         self.spans_complete = True
         self.full_coverage = coverage_setting(descriptor) == (FULL, None)
         self.coverage_sources: list | None = None  # (id, path, boilerplate, UTF-8 text) of every source
-        self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_CHARS), packed
+        self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_BYTES), packed
 
     def run(self) -> None:
         waiting = []
@@ -221,10 +221,6 @@ class FastRun:
             errs = tc.run(self.lookups)
             self.flags[spec.name], self.fk_bad[spec.name] = tc.flags, tc.fk_bad
             self.pk_dup[spec.name] = tc.pk_dup
-            if tc.ids_sorted and spec.name in self.lookups:
-                # Ids in order (as a package's tables usually are): binary searches into this
-                # table use the id column itself, not a sorted copy of a million ids.
-                self.sorted_ids[spec.name] = self.lookups[spec.name]
             if tc.deferred:
                 self.pending.append((spec, tc, resource))
             # frictionless stops at LIMIT_ERRORS, before its file checks.
@@ -552,7 +548,7 @@ class FastRun:
 
     def split_ahead(self) -> None:
         """Gather coverage's sources, and start splitting their texts into sentences when
-        coverage will need them and they are long (SPLIT_AHEAD_CHARS)."""
+        coverage will need them and they are long (SPLIT_AHEAD_BYTES)."""
         sources = []
         for src in self.sources:
             rec = src.record
@@ -566,7 +562,7 @@ class FastRun:
             ]
             sources.append((rec.get("id") or "", rec.get("path") or "", boiler, text))
         self.coverage_sources = sources or None
-        if sources and self.full_coverage and sum(len(s[3]) for s in sources) >= SPLIT_AHEAD_CHARS:
+        if sources and self.full_coverage and sum(len(s[3]) for s in sources) >= SPLIT_AHEAD_BYTES:
             pool = ThreadPoolExecutor(max_workers=1)
             self.splitting = pool.submit(lambda: PackedSentences(content_sentences(sources)))
             pool.shutdown(wait=False)  # the thread ends with its one task
