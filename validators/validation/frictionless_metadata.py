@@ -237,14 +237,18 @@ class Verdict:
     def _here(self) -> list[str]:
         """The check in this process, of the descriptor the child would have checked: parsed
         again from the text, as the descriptor step may have marked resources since."""
-        return notes(checked_descriptor(loads(self._text), self._refused))
+        return text_notes(self._text, self._refused)
+
+
+def text_notes(text: str, refused: list[int]) -> list[str]:
+    """The notes of a descriptor's text, parsed as the descriptor step parsed it, less the
+    resources it refused: what the child checks, and the parent when the child fails."""
+    return notes(checked_descriptor(loads(text), refused))
 
 
 def _child() -> None:
     head, _, text = sys.stdin.buffer.read().partition(b"\n")
-    refused = json.loads(head)["refused"]
-    descriptor = loads(text.decode("utf-8"))
-    json.dump(notes(checked_descriptor(descriptor, refused)), sys.stdout)
+    json.dump(text_notes(text.decode("utf-8"), json.loads(head)["refused"]), sys.stdout)
 
 
 if __name__ == "__main__":
