@@ -332,21 +332,14 @@ def render(results: dict) -> str:
         lines.append("")
     if results.get("descriptor"):
         d = results["descriptor"]
-        if "verdict" in d:
-            lines += [
-                f"Descriptor check alone (step 1, imports excluded) of the {d['claims']:,}-claim package's "
-                f"{d['resources']:,} resources: {d['seconds']:.2f} s as `claimtrail validate` runs it, "
-                "until the fast engine goes on; frictionless' metadata check runs meanwhile in a child "
-                f"process, whose verdict is back after {d['verdict']:.2f} s (its start and imports "
-                f"included). Done whole in one process with frictionless loaded: {d['in_process']:.2f} s.",
-                "",
-            ]
-        else:
-            lines += [
-                f"Descriptor check alone (step 1, in process, imports excluded) of the {d['claims']:,}-claim "
-                f"package's {d['resources']:,} resources: {d['seconds']:.2f} s.",
-                "",
-            ]
+        lines += [
+            f"Descriptor check alone (step 1, imports excluded) of the {d['claims']:,}-claim package's "
+            f"{d['resources']:,} resources: {d['seconds']:.2f} s as `claimtrail validate` runs it, "
+            "until the fast engine goes on; frictionless' metadata check runs meanwhile in a child "
+            f"process, whose verdict is back after {d['verdict']:.2f} s (its start and imports "
+            f"included). Done whole in one process with frictionless loaded: {d['in_process']:.2f} s.",
+            "",
+        ]
     lines += targets(results)
     lines += ["| start-up | seconds |", "|---|---:|"] + [
         f"| {k} | {v:.2f} |" for k, v in results["startup"].items()
