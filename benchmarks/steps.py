@@ -57,6 +57,9 @@ def main(root: Path) -> dict:
         marks.append((step, time.perf_counter(), time.process_time()))
         note(step, mib)
 
+    from claimtrail.validation.fast.memory import small_heap
+
+    small_heap()  # as the command does, so that the memory column is the command's
     from claimtrail.validation.validate import validate_package
 
     progress("descriptor")

@@ -721,3 +721,30 @@ def test_foreign_keys_into_ids_in_order_and_out_of_order(tmp_path, monkeypatch, 
         == expected
         > 10
     )
+
+
+def test_a_table_is_let_go_before_the_next_is_read(tmp_path):
+    """The memory bound: once a table's records are found, its cells are not held while the
+    next table of the record type is read (only its ids are kept, for foreign keys)."""
+    import gc
+
+    from claimtrail.validation.fast.tables import FastTable
+    from claimtrail.validation.validate import _check_descriptor
+
+    root = tmp_path / "pkg"
+    _generator().generate(root, 200, seed=7)
+    seen: dict[str, list[int]] = {}
+
+    def progress(step: str) -> None:
+        if step in ("records: claims.csv", "tables: claim_events.csv"):
+            gc.collect()
+            seen[step] = [
+                o.df.width for o in gc.get_objects() if isinstance(o, FastTable) and o.name == "claims.csv"
+            ]
+
+    report = Report(str(root))
+    descriptor, metadata = _check_descriptor(root, build_layout(), report)
+    metadata.report(report)
+    assert run_fast(root, descriptor, build_layout(), report, progress).fallback is None
+    assert max(seen["records: claims.csv"]) > 1  # every column, while its records are found
+    assert seen["tables: claim_events.csv"] == [1]  # then its ids alone

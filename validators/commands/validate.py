@@ -39,6 +39,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from claimtrail.validation.fast.memory import small_heap
+
+    small_heap()  # before polars is loaded, which the imports below do
     from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, announce
     from claimtrail.package.folder import NoPackage, open_package
     from claimtrail.validation.output import render_json, render_text

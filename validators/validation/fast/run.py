@@ -45,6 +45,7 @@ from claimtrail.validation.fast.engine import (
     table_problem,
     text_file_digest,
 )
+from claimtrail.validation.fast.memory import give_back
 from claimtrail.validation.fast.tables import Fallback, FastTable
 from claimtrail.validation.fast.texts import SourceTexts
 from claimtrail.validation.reading_rules import (
@@ -174,6 +175,7 @@ class FastRun:
                 waiting = []
                 self.pointer_texts()
                 self.release("pointers")
+                give_back()  # the sources' records and texts as str, the pointers' rows
         for item in waiting:
             self.group(*item)
         if self.pending:
@@ -345,8 +347,9 @@ class FastRun:
         g = Group(record_type)
         parts: list = []
         among = None
+        held: _HeldFrames | None = None
         for spec in specs:
-            table = tables.get(spec.name) or self.check_table(spec)
+            table = tables.pop(spec.name, None) or self.check_table(spec)
             self.step(f"records: {spec.path}")
             if record_type in DUPLICATES:  # the rule's hashes, while the cells are in memory
                 held = _HeldFrames(self, spec.name, table)
@@ -363,8 +366,9 @@ class FastRun:
                 self.child_rows(g, spec, table)
             if spec.name != "pointers" and record_type not in EVERY_RECORD:
                 self.release(spec.name)
-            del table  # before the next table is read
-        tables.clear()
+            # Let the table go before the next is read: the rule's view of it holds it too.
+            table = held = None
+            give_back()
         if (
             parts
             and len(parts) == 1 + len(self.layout.children(record_type))
@@ -539,9 +543,10 @@ class FastRun:
         if record_type == "source":
             self.step("sources: hashes and texts")
             pkg = fc.package(self.root, self.layout, self.facades, {"source": records})
+            pkg.texts = self.texts  # each text encoded as check_sources reads it: no str of all
             self.own += list(checks.check_sources(pkg))
-            self.texts, self.sources, self.digests = SourceTexts(pkg.texts), records, pkg.digests
-            del pkg  # its texts as str: held encoded from here on
+            self.sources, self.digests = records, pkg.digests
+            give_back()
             self.split_ahead()
         elif record_type == "tombstone":
             self.stones = records
@@ -787,12 +792,12 @@ class _HeldFrames(_FastFrames):
             return None
         # A slice of rows at a time: a hash of every cell of a row builds the row's cells
         # joined, which for a million claims would be a copy of the table.
-        df, step = self.table.df, 200_000
+        df, step = self.table.df, 50_000
         parts = [
             _rule_frame(df.slice(at, step).lazy(), self.table, columns, where, select, at, _engine(df.height))
             for at in range(0, max(df.height, 1), step)
         ]
-        return pl.concat(parts)
+        return pl.concat(parts, rechunk=False)  # no copy of the slices joined
 
 
 def _engine(rows: int) -> str:
