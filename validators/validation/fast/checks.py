@@ -287,25 +287,32 @@ def overlapping_pointers(
     """Ids of pointers (as embedded: first row of each id) that overlap a boilerplate span."""
     if spans.is_empty():
         return pl.Series("id", [], dtype=pl.String)
-    df = pointers.df.select(
-        "id",
-        "source",
-        pl.when(pl.col("start").str.contains(r"^-?[0-9]+$"))
-        .then(pl.col("start").cast(pl.Int64, strict=False))
-        .alias("s"),
-        pl.when(pl.col("end").str.contains(r"^-?[0-9]+$"))
-        .then(pl.col("end").cast(pl.Int64, strict=False))
-        .alias("e"),
-    ).filter(pl.col("id").is_not_null() & (pl.col("id") != ""))
-    if repeated_ids:
-        df = df.unique("id", keep="first", maintain_order=True)
-    hits = [
-        # A chunk of pointers at a time: each pointer meets every span of its source.
-        df.slice(at, chunk)
-        .join(spans, on="source")
-        .filter((pl.col("s") < pl.col("be")) & (pl.col("bs") < pl.col("e")))["id"]
-        for at in range(0, df.height, chunk)
-    ]
+    df = pointers.df
+    # The first row of each id, found over the whole table (a chunk does not know the rows
+    # before it); the usual table, without a repeated id, needs no mask.
+    first = df.select(pl.col("id").is_first_distinct()).to_series() if repeated_ids else None
+
+    def as_int(name: str) -> pl.Expr:
+        return pl.when(pl.col(name).str.contains(r"^-?[0-9]+$")).then(
+            pl.col(name).cast(pl.Int64, strict=False)
+        )
+
+    hits = []
+    for at in range(0, df.height, chunk):
+        # A chunk of pointers at a time, columns and all: each pointer meets every span of its
+        # source, and no column of the whole table is made on the way.
+        part = df.slice(at, chunk)
+        if first is not None:
+            part = part.filter(first.slice(at, chunk))
+        hits.append(
+            part.lazy()
+            .filter(pl.col("id").is_not_null() & (pl.col("id") != ""))
+            .select("id", "source", as_int("start").alias("s"), as_int("end").alias("e"))
+            .join(spans.lazy(), on="source")
+            .filter((pl.col("s") < pl.col("be")) & (pl.col("bs") < pl.col("e")))
+            .select("id")
+            .collect()["id"]
+        )
     return pl.concat(hits).unique() if hits else pl.Series("id", [], dtype=pl.String)
 
 

@@ -1,0 +1,58 @@
+"""Selectors of the fast engine's own checks (fast/checks.py) that work a chunk of rows at a
+time, against the same answer worked out row by row."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from claimtrail.validation.fast.checks import overlapping_pointers
+from claimtrail.validation.fast.tables import FastTable
+
+
+def _pointers(rows: list[tuple[str, str, str, str]]) -> FastTable:
+    df = pl.DataFrame(rows, schema=["id", "source", "start", "end"], orient="row")
+    return FastTable("pointers.csv", df.columns, df, None)
+
+
+def _by_hand(rows, spans) -> set[str]:
+    """The first row of each id (the one embedded), overlapping a span of its source."""
+    first: dict[str, tuple] = {}
+    for pid, src, start, end in rows:
+        if pid and pid not in first:
+            first[pid] = (src, start, end)
+    return {
+        pid
+        for pid, (src, start, end) in first.items()
+        if start.lstrip("-").isdigit()
+        and end.lstrip("-").isdigit()
+        and any(s == src and int(start) < be and bs < int(end) for s, bs, be in spans)
+    }
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 100])
+def test_overlapping_pointers_take_the_first_row_of_a_repeated_id_across_chunks(chunk):
+    spans = [("s1", 10, 20), ("s2", 0, 5)]
+    rows = [
+        ("p1", "s1", "0", "5"),  # before the span
+        ("p2", "s1", "15", "25"),  # overlaps
+        ("p1", "s1", "12", "14"),  # a repeated id: its first row is the one embedded
+        ("p3", "s2", "4", "9"),  # overlaps
+        ("p4", "s2", "5", "9"),  # touches the end: no overlap
+        ("p3", "s2", "30", "40"),
+        ("p5", "s1", "12", "x"),  # not a number
+        ("", "s1", "12", "13"),  # no id
+        ("p6", "s3", "0", "100"),  # a source without spans
+        ("p4", "s1", "11", "12"),  # the repeat of p4 would overlap; its first row does not
+    ]
+    span_frame = pl.DataFrame(
+        spans, schema={"source": pl.String, "bs": pl.Int64, "be": pl.Int64}, orient="row"
+    )
+    found = overlapping_pointers(_pointers(rows), span_frame, repeated_ids=True, chunk=chunk)
+    assert set(found.to_list()) == _by_hand(rows, spans) == {"p2", "p3"}
+
+
+def test_overlapping_pointers_of_ids_without_repeats():
+    rows = [("p1", "s1", "0", "11"), ("p2", "s1", "20", "30")]
+    span_frame = pl.DataFrame({"source": ["s1"], "bs": [10], "be": [20]})
+    assert overlapping_pointers(_pointers(rows), span_frame, repeated_ids=False, chunk=1).to_list() == ["p1"]
