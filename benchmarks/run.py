@@ -456,9 +456,14 @@ def write_docs(results: dict) -> None:
 MEASURED_ON = ("cpus", "cpu", "python", "frictionless")
 
 
+def measured_on(here: dict[str, str]) -> dict[str, str]:
+    """What a frictionless figure measured on this machine records of it."""
+    return {k: here[k] for k in MEASURED_ON}
+
+
 def recorded_frictionless(previous: dict, claims: int, print_: str, here: dict[str, str]) -> dict | None:
     """frictionless' figure recorded for the same package on the same kind of machine."""
-    on = {k: here[k] for k in MEASURED_ON}
+    on = measured_on(here)
     for r in previous.get("sizes", []):
         fl = r.get("frictionless")
         if r["claims"] == claims and r.get("fingerprint") == print_ and fl and fl.get("on") == on:
@@ -531,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.frictionless_repeat,
                 )
                 fl["measured"] = here["date"]
-                fl["on"] = {k: here[k] for k in MEASURED_ON}
+                fl["on"] = measured_on(here)
                 fl.pop("stdout", None)
             print(f"  frictionless {fl['runs']}{' (recorded)' if fl.get('reused') else ''}", file=sys.stderr)
         if ct["exit"] != 0 or (fl and fl["exit"] != 0) or not steps["valid"]:
