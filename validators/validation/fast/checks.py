@@ -264,11 +264,20 @@ def pointer_rows(df: pl.DataFrame, texts: Mapping[str, str], chunk: int = 100_00
 
 def pointer_spans(df: pl.DataFrame) -> pl.DataFrame:
     """(source, start, end) of every row of pointers.csv, row by row (coverage's input; read
-    only from a valid table, whose offsets are integers)."""
+    only from a valid table, whose offsets are integers within a text, under 2**31 as texts
+    are at most MAX_SOURCE_BYTES). Held compact until coverage (spans_for_coverage): 12 bytes
+    a row, not 32 (about 30 MiB less for 1.58 million pointers)."""
     return df.select(
-        "source",
-        pl.col("start").str.strip_chars().cast(pl.Int64, strict=False),
-        pl.col("end").str.strip_chars().cast(pl.Int64, strict=False),
+        pl.col("source").cast(pl.Categorical),
+        pl.col("start").str.strip_chars().cast(pl.Int32, strict=False),
+        pl.col("end").str.strip_chars().cast(pl.Int32, strict=False),
+    )
+
+
+def spans_for_coverage(spans: pl.DataFrame) -> pl.DataFrame:
+    """pointer_spans' rows as coverage reads spans (source text, offsets Int64)."""
+    return spans.select(
+        pl.col("source").cast(pl.String), pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64)
     )
 
 

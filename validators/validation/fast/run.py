@@ -269,8 +269,8 @@ class FastRun:
             return None
         empty = pl.Series([False] * self.spans.height, dtype=pl.Boolean)
         parts = [
-            self.spans.filter(self.used.get(flag, empty)).select(
-                "source", "start", "end", pl.lit(flag).alias("deliberate")
+            fc.spans_for_coverage(self.spans.filter(self.used.get(flag, empty))).with_columns(
+                pl.lit(flag).alias("deliberate")
             )
             for flag in (False, True)
         ]
