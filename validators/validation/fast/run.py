@@ -175,7 +175,7 @@ class FastRun:
                 waiting = []
                 self.pointer_texts()
                 self.release("pointers")
-                give_back()  # the sources' records and texts as str, the pointers' rows
+                give_back()  # what the sources' check and the pointers' rows let go
         for item in waiting:
             self.group(*item)
         if self.pending:
