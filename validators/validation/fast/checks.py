@@ -127,13 +127,14 @@ def graph_rows(df: pl.DataFrame, spec: Table, claimants: pl.Series | None) -> pl
     return None
 
 
-def casualty_rows(df: pl.DataFrame) -> pl.Expr:
-    def as_int(name: str) -> pl.Expr:
-        return pl.when(pl.col(name).str.contains(r"^-?[0-9]+$")).then(
-            pl.col(name).cast(pl.Int64, strict=False)
-        )
+def _integer(name: str) -> pl.Expr:
+    """A cell of digits (an optional minus) as an integer, else null (and null where it is too
+    large for Int64)."""
+    return pl.when(pl.col(name).str.contains(r"^-?[0-9]+$")).then(pl.col(name).cast(pl.Int64, strict=False))
 
-    low, best, high = as_int("low"), as_int("best"), as_int("high")
+
+def casualty_rows(df: pl.DataFrame) -> pl.Expr:
+    low, best, high = _integer("low"), _integer("best"), _integer("high")
     out_of_order = ((low > best) | (best > high) | (best.is_null() & (low > high))).fill_null(False)
     figure = low.is_not_null() | best.is_not_null() | high.is_not_null()
     # Oversized integers, which polars cannot hold, are selected too.
@@ -301,11 +302,6 @@ def overlapping_pointers(
     # before it); the usual table, without a repeated id, needs no mask.
     first = df.select(pl.col("id").is_first_distinct()).to_series() if repeated_ids else None
 
-    def as_int(name: str) -> pl.Expr:
-        return pl.when(pl.col(name).str.contains(r"^-?[0-9]+$")).then(
-            pl.col(name).cast(pl.Int64, strict=False)
-        )
-
     hits = []
     for at in range(0, df.height, chunk):
         # A chunk of pointers at a time, columns and all: each pointer meets every span of its
@@ -316,7 +312,7 @@ def overlapping_pointers(
         hits.append(
             part.lazy()
             .filter(pl.col("id").is_not_null() & (pl.col("id") != ""))
-            .select("id", "source", as_int("start").alias("s"), as_int("end").alias("e"))
+            .select("id", "source", _integer("start").alias("s"), _integer("end").alias("e"))
             .join(spans.lazy(), on="source")
             .filter((pl.col("s") < pl.col("be")) & (pl.col("bs") < pl.col("e")))
             .select("id")
