@@ -176,7 +176,7 @@ class Verdict:
         when this process is about to load frictionless anyway, for the reference engine)."""
         self._text, self._refused = text, refused
         self._notes: list[str] | None = None
-        self._output: list[list[str]] = []  # the child's notes, once it answered with them
+        self._answer: list[str] | None = None  # the child's notes, once it answered with them
         self._child: subprocess.Popen | None = None
         if not in_child or "frictionless" in sys.modules or not sys.executable:
             self._notes = notes(checked_descriptor(descriptor, refused))  # cheaper here than in a child
@@ -224,7 +224,7 @@ class Verdict:
         except ValueError:
             found = None
         if isinstance(found, list) and all(isinstance(n, str) for n in found):
-            self._output.append(found)
+            self._answer = found
             self._text = ""  # trusted: the check will not run here (14 MiB at 10,024 resources)
 
     @property
@@ -238,8 +238,8 @@ class Verdict:
         if self._notes is None:
             assert self._child is not None
             self._talk.join()
-            if self._output:  # the child answered with a list of notes
-                found = self._output[0]
+            found = self._answer
+            if found is not None:  # the child answered with a list of notes
                 while len(_CHILD_SEEN) >= 64:
                     _CHILD_SEEN.pop(next(iter(_CHILD_SEEN)))
                 _CHILD_SEEN[self._key] = found
