@@ -748,3 +748,29 @@ def test_a_table_is_let_go_before_the_next_is_read(tmp_path):
     assert run_fast(root, descriptor, build_layout(), report, progress).fallback is None
     assert max(seen["records: claims.csv"]) > 1  # every column, while its records are found
     assert seen["tables: claim_events.csv"] == [1]  # then its ids alone
+
+
+# Digits that str.isdigit() admits and int() does not read ("²"), and digits of another script
+# that int() reads ("٣", three): an ord, a figure or the words a figure is read from.
+DIGIT_CELLS = [
+    ("ord", "²", {}, "type-error"),
+    ("ord", "٣", {}, "ord-sequence"),
+    ("best", "²", {"note": ""}, "type-error"),
+    ("best", "٣", {"note": ""}, "casualty-support"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "also", "check"), DIGIT_CELLS)
+def test_digits_that_are_not_ascii_get_one_verdict_from_both_engines(tmp_path, column, value, also, check):
+    root = tmp_path / "digits"
+    _generator().generate(root, 40, seed=5, errors=False)
+    rows = read_rows(root / "event_casualties.csv")
+    header = rows[0]
+    for name, cell in {column: value, **also}.items():
+        rows[1][header.index(name)] = cell
+    write_rows(root / "event_casualties.csv", rows)
+    write_descriptor(root)
+    report = _same_verdict_without_fallback(root)
+    assert (check, 2) in {
+        (p.check, p.line) for p in report.sorted_problems() if p.path == "event_casualties.csv"
+    }

@@ -8,7 +8,7 @@ import pytest
 from conftest import write_descriptor
 from helpers import line_of, read_rows, write_rows
 
-from claimtrail.validation.reading_rules import quotations
+from claimtrail.validation.reading_rules import _figures_in, quotations
 from claimtrail.validation.validate import validate_package
 
 ENGINES = ("fast", "frictionless")
@@ -126,3 +126,8 @@ def test_quotations_are_found_and_apostrophes_are_not():
         "defensive precision strike",
         "Kerby",
     ]
+
+
+def test_figures_are_read_from_words_int_reads():
+    # "10²" passes str.isdigit() and is not a number int() reads; "٣" (three) is.
+    assert _figures_in("10² killed, ٣ wounded and 4 missing") == {3, 4}

@@ -35,6 +35,7 @@ from claimtrail.publish.release import (
     build_release,
     have_build,
     read_release_zip,
+    release_timestamp,
     unescape_cell,
     verify_sums,
     zip_name,
@@ -79,6 +80,13 @@ def test_two_builds_of_the_same_package_are_byte_identical(package, tmp_path, mo
     a, b = read_release_zip(first.zip_path), read_release_zip(second.zip_path)
     assert a["claimtrail.sqlite"] == b["claimtrail.sqlite"]
     assert {p.name for p in (tmp_path / "a").iterdir()} == {ZIP, SUMS}
+
+
+@pytest.mark.parametrize("value", ["soon", "²"])
+def test_a_source_date_epoch_that_is_not_a_number_is_refused(monkeypatch, value):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(ReleaseError, match="SOURCE_DATE_EPOCH must be a number"):
+        release_timestamp({})
 
 
 def test_source_date_epoch_sets_every_entry_time(package, tmp_path, monkeypatch):

@@ -40,7 +40,7 @@ def _next_pointer_id(root: Path, source_id: str) -> str | None:
     numbers = [
         int(r["id"][len(prefix) :])
         for r in table.rows
-        if r.get("id", "").startswith(prefix) and r["id"][len(prefix) :].isdigit()
+        if r.get("id", "").startswith(prefix) and r["id"][len(prefix) :].isdecimal()
     ]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 

@@ -196,7 +196,7 @@ def build_resources(package_dir: Path, layout: Layout | None = None) -> list[dic
                 "path": source["path"],
                 **DECLARED["text"],
                 "hash": f"sha256:{source['sha256']}",
-                "bytes": int(source["bytes"]) if source["bytes"].isdigit() else source["bytes"],
+                "bytes": int(source["bytes"]) if source["bytes"].isdecimal() else source["bytes"],
                 "title": source.get("headline") or f"Source text {source['id']}",
                 "description": "A news text as received, vendored byte-for-byte; the records point into it.",
                 "licenses": [source_license(source.get("publisher_name") or None)],

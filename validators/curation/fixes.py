@@ -45,7 +45,7 @@ class FixPlan:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.lstrip("-").isdigit() else None
+    return int(value) if value and value.lstrip("-").isdecimal() else None
 
 
 def _sources(

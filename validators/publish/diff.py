@@ -338,7 +338,7 @@ def field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]
 
 
 def _pointer_key(path: str):
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split("/")]
+    return [(0, int(p), "") if p.isdecimal() else (1, 0, p) for p in path.split("/")]
 
 
 def record_changes(old: Side, new: Side) -> dict[str, RecordChanges]:
@@ -549,7 +549,7 @@ def _part(path: str) -> str:
     """Where a field change sits, as the tables number it: '/names/10/name' -> 'names 11' (the
     item's ord), '/said/earliest' -> 'said', '/content' -> 'content'."""
     steps = path.split("/")[1:]
-    if len(steps) > 1 and steps[1].isdigit():
+    if len(steps) > 1 and steps[1].isdecimal():
         return f"{steps[0]} {int(steps[1]) + 1}"
     return steps[0] if steps else path
 

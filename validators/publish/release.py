@@ -115,7 +115,7 @@ def release_timestamp(descriptor: dict[str, Any]) -> int:
     convention), else the descriptor's ``created``, else 1980-01-01. Never the clock."""
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if env:
-        if not env.isdigit():
+        if not env.isdecimal():
             raise ReleaseError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {env!r}")
         return max(int(env), ZIP_EPOCH)
     created = descriptor.get("created")

@@ -361,7 +361,7 @@ def check_order(pkg: Package) -> Iterator[Problem]:
         by_parent: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for i, row in enumerate(table.rows):
             o = row.get("ord", "")
-            if o.isdigit():
+            if o.isdecimal():  # what int() reads, as frictionless does (not "²", which isdigit() admits)
                 by_parent[row.get(spec.record_type, "")].append((int(o), table.lines[i + 1]))
         for parent, ords in by_parent.items():
             got = sorted(o for o, _ in ords)

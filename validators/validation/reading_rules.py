@@ -177,7 +177,7 @@ def _figures_in(words: str) -> set[int]:
     found: set[int] = set()
     for w in _WORD.findall(words.lower()):
         w = w.replace(",", "")
-        if w.isdigit():
+        if w.isdecimal():  # int() reads these; isdigit() also admits "²", which it does not
             found.add(int(w))
         elif w in NUMBER_WORDS:
             found.add(NUMBER_WORDS[w])
@@ -215,7 +215,7 @@ def _casualty_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
         written = _figures_in(reported or quote)
         for column in ("low", "best", "high"):
             value = row[column]
-            if value.isdigit() and int(value) not in written:
+            if value.isdecimal() and int(value) not in written:
                 yield problem(
                     tables,
                     "event_casualties",

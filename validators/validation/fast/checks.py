@@ -154,8 +154,10 @@ def order_parents(df: pl.DataFrame, parent: str, pk_dup: pl.Series | None) -> pl
     """
     if in_item_order(df, parent) and (pk_dup is None or not pk_dup.any()):
         return pl.Series(parent, [], dtype=pl.String)
+    # The ords check_order reads (str.isdecimal: digits of any script, as int() reads them);
+    # one polars cannot read as an integer (not ASCII, too long) leaves its parent to Python.
     digits = df.select(pl.col(parent).fill_null(""), pl.col("ord")).filter(
-        pl.col("ord").str.contains(r"^[0-9]+$")
+        pl.col("ord").str.contains(r"^\d+$")
     )
     bad = (
         digits.with_columns(pl.col("ord").cast(pl.Int64, strict=False).alias("o"))
@@ -164,7 +166,7 @@ def order_parents(df: pl.DataFrame, parent: str, pk_dup: pl.Series | None) -> pl
             n=pl.len(),
             lo=pl.col("o").min(),
             hi=pl.col("o").max(),
-            big=(pl.col("ord").str.len_bytes() > 18).any(),
+            big=((pl.col("ord").str.len_bytes() > 18) | pl.col("o").is_null()).any(),
         )
         .filter((pl.col("lo") != 1) | (pl.col("hi") != pl.col("n")) | pl.col("big") | pl.col("lo").is_null())[
             parent
