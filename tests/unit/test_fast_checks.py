@@ -6,8 +6,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from claimtrail.validation.fast.checks import overlapping_pointers
+from claimtrail.validation.fast.checks import overlapping_pointers, pointer_rows
 from claimtrail.validation.fast.tables import FastTable
+from claimtrail.validation.fast.texts import SourceTexts
 
 
 def _pointers(rows: list[tuple[str, str, str, str]]) -> FastTable:
@@ -56,3 +57,28 @@ def test_overlapping_pointers_of_ids_without_repeats():
     rows = [("p1", "s1", "0", "11"), ("p2", "s1", "20", "30")]
     span_frame = pl.DataFrame({"source": ["s1"], "bs": [10], "be": [20]})
     assert overlapping_pointers(_pointers(rows), span_frame, repeated_ids=False, chunk=1).to_list() == ["p1"]
+
+
+POINTER_ROWS = [  # (source, start, end, prefix, quote, suffix, reported)
+    ("a", "0", "5", "", "Horse", " ", False),
+    ("b", "4", "9", "", "Horse", "", True),  # the words of a, not of b
+    ("b", "1", "3", "", "lé", "", False),  # code points, not bytes
+    ("a", "3", "99", "", "x", "", True),  # out of range
+    ("c", "0", "1", "", "x", "", False),  # a source without a text: another check's problem
+    ("", "0", "1", "", "x", "", False),
+    ("b", "0", "2", "", "Ül", "x", True),  # the suffix is not what follows
+    ("b", "0", "2", "", "Ül", "é", False),
+    ("a", "1", "3", "H", "or", "se", False),
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 100])
+def test_pointer_rows_finds_the_rows_whose_words_are_not_the_text(chunk):
+    texts = SourceTexts({"a": "Horse riders", "b": "Ülé gone"})
+    df = pl.DataFrame(
+        [row[:-1] for row in POINTER_ROWS],
+        schema=["source", "start", "end", "prefix", "quote", "suffix"],
+        orient="row",
+    )
+    expected = [i for i, row in enumerate(POINTER_ROWS) if row[-1]]
+    assert pointer_rows(df, texts, chunk) == expected
