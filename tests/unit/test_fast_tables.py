@@ -68,3 +68,63 @@ def test_a_column_without_a_value_is_held_as_a_constant(tmp_path):
     plain = pl.read_csv(path, infer_schema=False)
     # Held otherwise (what that saves is measured by benchmarks/run.py), read the same.
     assert df.equals(plain) and df["note"].null_count() == 1000 and df["text"].null_count() == 0
+
+
+def _fields_one_by_one(data: bytes):
+    """The counts of the quoted fields, one field at a time over the whole file: what the
+    chunked scan must give, or None where it must refuse the file."""
+    import re
+
+    ends = b",\n\r"
+    counts = [0, 0, 0, 0]
+    for m in re.finditer(rb'"[^"]*(?:""[^"]*)*"', data):
+        start, end = m.span()
+        if start and not (data[start - 1] in ends or (data.startswith(b"\xef\xbb\xbf") and start == 3)):
+            return None
+        if end < len(data) and data[end] not in ends:
+            return None
+        text = m.group()
+        counts = [
+            counts[0] + 1,
+            counts[1] + text.count(b","),
+            counts[2] + tables._breaks(text),
+            counts[3] + text.count(b'"'),
+        ]
+    return counts
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64, 1 << 23])
+def test_the_chunked_scan_counts_as_one_pass_over_the_file(tmp_path, monkeypatch, chunk):
+    # Random files of quoted and plain cells, with now and then a quote out of place: the
+    # scan, whatever its chunks, counts and refuses what one pass field by field does.
+    import random
+
+    monkeypatch.setattr(tables, "CHUNK", chunk)
+    rng = random.Random(chunk)
+    pieces = ['"a,b"', '"x""y"', '"line\nbreak"', '"cr\r\nlf"', "plain", "", '""', 'a"b', '"c"d', '"e" ']
+    for trial in range(60):
+        rows = [
+            ",".join(rng.choice(pieces[: 7 if trial % 3 else 10]) for _ in range(3))
+            for _ in range(rng.randint(1, 12))
+        ]
+        # A byte-order mark is looked for in the first chunk: at least its three bytes.
+        bom = "\ufeff" if trial % 7 == 0 and chunk >= 3 else ""
+        data = (bom + '"h",b,c\n' + "\n".join(rows) + "\n").encode()
+        expected = _fields_one_by_one(data)
+        path = tmp_path / f"{trial}.csv"
+        path.write_bytes(data)
+        if expected is None:
+            with pytest.raises(Fallback):
+                scan_file(path, "t.csv")
+            continue
+        scan = scan_file(path, "t.csv")
+        found = [scan.quoted_fields, scan.quoted_commas, scan.quoted_breaks, scan.quoted_quotes]
+        assert found == expected, data
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5])
+def test_a_quote_out_of_place_just_after_a_chunk_without_quotes(tmp_path, monkeypatch, chunk):
+    # "ab" ends a chunk with no quote in it; the quote that follows starts no field.
+    monkeypatch.setattr(tables, "CHUNK", chunk)
+    with pytest.raises(Fallback, match="a double quote inside an unquoted field"):
+        _scan(tmp_path, b'id,t\n1,ab"c"\n')

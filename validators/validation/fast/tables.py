@@ -82,6 +82,7 @@ def scan_file(path: Path, name: str, delimiter: bytes = b",", quote: bytes = b'"
         raise Fallback(f"{name}: {e}") from e
     with f:
         first = True
+        quoted = _QuotedFields(name, delimiter, quote)
         while True:
             chunk = f.read(CHUNK)
             if not chunk:
@@ -89,14 +90,16 @@ def scan_file(path: Path, name: str, delimiter: bytes = b",", quote: bytes = b'"
             sha.update(chunk)
             size += len(chunk)
             if first and chunk.startswith(b"\xef\xbb\xbf"):
-                bom = True
+                bom = quoted.bom = True
             first = False
             if b"\x00" in chunk:
                 raise Fallback(f"{name}: NUL byte")
             breaks += _breaks(chunk, last)
             cr = cr or b"\r" in chunk
             commas += chunk.count(delimiter)
-            quotes += chunk.count(quote)
+            in_chunk = chunk.count(quote)
+            quotes += in_chunk
+            quoted.feed(chunk, in_chunk)
             last = chunk[-1:]
     # Bytes that are not UTF-8 make polars' strict reader fail: read_table falls back then.
     if size == 0:
@@ -104,60 +107,70 @@ def scan_file(path: Path, name: str, delimiter: bytes = b",", quote: bytes = b'"
     scan = FileScan(sha.hexdigest(), size, breaks, commas, quotes, last in (b"\n", b"\r"), bom)
     scan.carriage_returns = cr
     if quotes:
-        _quoted_fields(path, name, scan, delimiter, quote)
+        quoted.finish()
+        scan.quoted_fields, scan.quoted_commas = quoted.count, quoted.commas
+        scan.quoted_breaks, scan.quoted_quotes = quoted.breaks, quoted.quotes
     return scan
 
 
-def _quoted_fields(path: Path, name: str, scan: FileScan, delimiter: bytes, quote: bytes) -> None:
-    """Count the quoted fields and what they hold; raises Fallback unless each one starts a
-    field and is followed by a delimiter, a line break or the end. (A quote anywhere else is
-    left outside every quoted field, which read_table finds in the counts.)
+class _QuotedFields:
+    """The quoted fields of a file and what they hold, fed the file a chunk at a time as
+    scan_file reads it. Raises Fallback unless each field starts a field and is followed by a
+    delimiter, a line break or the end. (A quote anywhere else is left outside every quoted
+    field, which read_table finds in the counts.)
 
-    Read in chunks, each cut after a line break outside quotes (an even number of quotes
-    before it), so that a quoted field never straddles two chunks and memory stays small."""
-    q = re.escape(quote)
-    pattern = re.compile(q + b"[^" + q + b"]*(?:" + q + q + b"[^" + q + b"]*)*" + q)
-    ends = delimiter + b"\n\r"
-    count = commas = breaks = quotes = 0
-    offset = 0  # position of the buffer in the file
-    carry = b""
-    with open(path, "rb") as f:
-        while True:
-            chunk = f.read(CHUNK)
-            data = carry + chunk
-            if not data:
-                break
-            cut = len(data)
-            if chunk:  # not the end: cut after the last line break outside quotes
-                cut = data.rfind(b"\n") + 1
-                while cut > 0 and data.count(quote, 0, cut) % 2:
-                    cut = data.rfind(b"\n", 0, cut - 1) + 1
-                if cut <= 0:
-                    carry = data
-                    continue
-            part, carry = data[:cut], data[cut:]
-            for match in pattern.finditer(part):
-                start, end = match.span()
-                at = offset + start
-                if start and not (part[start - 1] in ends or (scan.bom and at == 3)):  # after a BOM
-                    raise Fallback(f"{name}: a double quote inside an unquoted field")
-                if end < len(part) and part[end] not in ends:
-                    raise Fallback(f"{name}: text after a closing double quote")
-                field = match.group()
-                count += 1
-                commas += field.count(delimiter)
-                quotes += field.count(quote)
-                if b"\n" in field or b"\r" in field:
-                    breaks += _breaks(field)
-            offset += cut
-            if not chunk:
-                break
-    scan.quoted_fields, scan.quoted_commas, scan.quoted_breaks, scan.quoted_quotes = (
-        count,
-        commas,
-        breaks,
-        quotes,
-    )
+    The bytes are taken up to the last line break outside quotes (an even number of quotes
+    before it), so that a quoted field is never cut in two; the rest waits for the next chunk.
+    The fields' places are found in one pass of the regular expression and their bytes joined
+    and counted at once: a million claims hold about 110,000 quoted cells, and a Python step
+    per field took longer than polars takes to read the file."""
+
+    def __init__(self, name: str, delimiter: bytes, quote: bytes):
+        q = re.escape(quote)
+        self.field = re.compile(q + b"[^" + q + b"]*(?:" + q + q + b"[^" + q + b"]*)*" + q)
+        self.name, self.delimiter, self.quote = name, delimiter, quote
+        self.bom = False  # the file starts with a byte-order mark (scan_file sets it)
+        self.ends = set(delimiter + b"\n\r")  # the bytes a quoted field may touch
+        self.count = self.commas = self.breaks = self.quotes = 0
+        self.offset = 0  # where the bytes not taken yet start in the file
+        self.carry, self.carry_quotes = b"", 0
+
+    def feed(self, chunk: bytes, quotes: int) -> None:
+        """Take the next chunk of the file, holding ``quotes`` quote bytes."""
+        data = self.carry + chunk
+        total = self.carry_quotes + quotes
+        cut = data.rfind(b"\n") + 1
+        after = data.count(self.quote, cut)  # quotes past the cut
+        while cut > 0 and (total - after) % 2:
+            earlier = data.rfind(b"\n", 0, cut - 1) + 1
+            after += data.count(self.quote, earlier, cut)
+            cut = earlier
+        if cut <= 0:
+            self.carry, self.carry_quotes = data, total
+            return
+        if total > after:  # else no field before the cut: nothing to look at
+            self._part(data[:cut])
+        self.carry, self.carry_quotes = data[cut:], after
+        self.offset += cut
+
+    def finish(self) -> None:
+        if self.carry:
+            self._part(self.carry)
+            self.carry = b""
+
+    def _part(self, part: bytes) -> None:
+        spans = [m.span() for m in self.field.finditer(part)]
+        # The first field of the file may follow its byte-order mark.
+        after_bom = 1 if self.bom and self.offset == 0 and spans and spans[0][0] == 3 else 0
+        if not {part[s - 1] for s, _ in spans[after_bom:] if s} <= self.ends:
+            raise Fallback(f"{self.name}: a double quote inside an unquoted field")
+        if not {part[e] for _, e in spans if e < len(part)} <= self.ends:
+            raise Fallback(f"{self.name}: text after a closing double quote")
+        fields = b"".join([part[s:e] for s, e in spans])
+        self.count += len(spans)
+        self.commas += fields.count(self.delimiter)
+        self.quotes += fields.count(self.quote)
+        self.breaks += _breaks(fields)  # no \r\n across two fields: each ends with a quote
 
 
 _BREAKS = r"\r\n|\r|\n"
