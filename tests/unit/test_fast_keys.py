@@ -46,3 +46,29 @@ def test_the_lookup_each_column_gets():
     assert _by_hash(df, "empty", _ids(10)) is None  # nothing to look up
     nothing = df.select(_dangling(_key_value("empty"), _ids(10), None).alias("d"))["d"]
     assert nothing.len() == 100 and not nothing.any()
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "[\\s\\S]*\\S[\\s\\S]*",  # "not blank", padded to match anywhere
+        "[\\s\\S]*a|b[\\s\\S]*",
+        "clm-[a-z0-9]+(-[a-z0-9]+)*(?![\\s\\S])",
+        "[\\s\\S]*^x[\\s\\S]*",
+    ],
+)
+def test_a_pattern_fails_the_cells_pythons_re_fails(pattern):
+    # What frictionless decides with re.match('^{pattern}$'), polars decides alike, padded
+    # patterns being searched for and the others matched whole.
+    import re
+
+    from claimtrail.validation.fast.engine import _Cells
+
+    cells = ["", " ", "\t \u3000", "x", " x ", "a", "b", "ab", "ba", "clm-1", "clm-1-a2", "clm-", "clm-1 ", "\u00e9"]
+    cells += ["x\n", "\n", "a\x1c", "\x1f", "clm-1\n"]  # Python decides these itself (odd values)
+    compiled = re.compile(f"^{pattern}$")
+    c = _Cells("v")
+    df = pl.DataFrame({"v": cells}, schema={"v": pl.String})
+    odd = df.select(pl.col("v").filter(c.pattern_odd(pattern)))["v"].to_list()
+    fails = df.select(c.pattern_fails(pattern, odd).alias("f"))["f"].to_list()
+    assert fails == [cell != "" and not compiled.match(cell) for cell in cells]

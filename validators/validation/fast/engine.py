@@ -179,6 +179,8 @@ def _python_date(cell: str):
         return None
 
 
+_ANY = "[\\s\\S]*"  # what descriptor._pattern pads a pattern that may match anywhere with
+_ANCHORS = re.compile(r"[\^$]|\\[AbBzZ]|\(\?")  # in a pattern, what makes where it matches matter
 _PY_ONLY_CLASSES = re.compile(r"\\[wWdDbB]|\(\?[a-zA-Z]")
 _PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
@@ -247,7 +249,13 @@ class _Cells:
 
     @staticmethod
     def _polars_pattern(pattern: str) -> str:
-        # Where polars decides (no line break in the cell) the end lookahead means '$'.
+        # A pattern padded to match anywhere (descriptor._pattern: "not blank" is "\S" padded)
+        # is searched for as it is: the same cells, each decided at its first match, not by a
+        # walk to its end (claims.content of a million claims: 0.02 s instead of 0.09 s).
+        # Elsewhere, where polars decides (no line break in the cell), the end lookahead means '$'.
+        inner = pattern.removeprefix(_ANY).removesuffix(_ANY)
+        if len(inner) + 2 * len(_ANY) == len(pattern) and inner and not _ANCHORS.search(inner):
+            return inner
         return f"^{pattern.removesuffix(PATTERN_END)}$"
 
     def pattern_odd(self, pattern: str) -> pl.Expr:
