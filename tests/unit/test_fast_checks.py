@@ -82,3 +82,20 @@ def test_pointer_rows_finds_the_rows_whose_words_are_not_the_text(chunk):
     )
     expected = [i for i, row in enumerate(POINTER_ROWS) if row[-1]]
     assert pointer_rows(df, texts, chunk) == expected
+
+
+def test_rows_holding_is_is_in_for_ids_in_order():
+    import random
+
+    from claimtrail.validation.fast.checks import rows_holding
+
+    rng = random.Random(5)
+    ids = pl.Series("id", [f"ptr-{i:05d}" for i in range(0, 20000, 3)])
+    for n in (0, 1, 50, 5000):
+        # Values there and not there, before the first id and past the last, in order.
+        values = pl.Series(
+            "v", sorted(f"ptr-{rng.randrange(-10, 20010):05d}" for _ in range(n)), dtype=pl.String
+        )
+        found = rows_holding(ids, values)
+        assert found.equals(ids.is_in(values.implode())) and found.len() == ids.len()
+        assert n < 50 or 0 < found.sum() < n

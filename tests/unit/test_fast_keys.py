@@ -64,7 +64,22 @@ def test_a_pattern_fails_the_cells_pythons_re_fails(pattern):
 
     from claimtrail.validation.fast.engine import _Cells
 
-    cells = ["", " ", "\t \u3000", "x", " x ", "a", "b", "ab", "ba", "clm-1", "clm-1-a2", "clm-", "clm-1 ", "\u00e9"]
+    cells = [
+        "",
+        " ",
+        "\t \u3000",
+        "x",
+        " x ",
+        "a",
+        "b",
+        "ab",
+        "ba",
+        "clm-1",
+        "clm-1-a2",
+        "clm-",
+        "clm-1 ",
+        "\u00e9",
+    ]
     cells += ["x\n", "\n", "a\x1c", "\x1f", "clm-1\n"]  # Python decides these itself (odd values)
     compiled = re.compile(f"^{pattern}$")
     c = _Cells("v")

@@ -265,6 +265,16 @@ def pointer_rows(df: pl.DataFrame, texts: Mapping[str, str], chunk: int = 100_00
     return sorted(set(out))
 
 
+def rows_holding(ids: pl.Series, values: pl.Series) -> pl.Series:
+    """``ids.is_in(values)`` for ids strictly increasing (no null), by a binary search of each
+    value (not null): the row a value would sit at holds it, or no row does."""
+    hit = pl.zeros(len(ids), pl.Boolean, eager=True).alias(ids.name)
+    if ids.is_empty() or values.is_empty():
+        return hit
+    at = ids.search_sorted(values).clip(0, len(ids) - 1)
+    return hit.scatter(at.filter(ids.gather(at) == values), True)
+
+
 def pointer_spans(df: pl.DataFrame) -> pl.DataFrame:
     """(source, start, end) of every row of pointers.csv, row by row (coverage's input; read
     only from a valid table, whose offsets are integers within a text, under 2**31 as texts

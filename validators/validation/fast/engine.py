@@ -310,7 +310,7 @@ class TableChecks:
             self.sorted_ids[own] = lookups[own]
         self._foreign_keys(df, lookups)
         flagged = sorted({r for r, *_ in self.cell_errors})
-        self.flags = pl.Series("flags", [False] * df.height, dtype=pl.Boolean)
+        self.flags = pl.zeros(df.height, pl.Boolean, eager=True).alias("flags")
         if flagged:
             self.flags = self.flags.scatter(flagged, True)
         ordered = sorted(
@@ -447,10 +447,10 @@ class TableChecks:
                 (index, 0, ("primary-key", 'cells composing the primary keys are all "None"'))
             )
         if increasing:  # the usual order of a table: no key can repeat
-            self.pk_dup = pl.Series("dup", [False] * kv.height, dtype=pl.Boolean)
+            self.pk_dup = pl.zeros(kv.height, pl.Boolean, eager=True).alias("dup")
             self.ids_sorted = keys == ["id"] and "id" not in self.typed
             return
-        all_null = pl.Series([False] * kv.height, dtype=pl.Boolean)
+        all_null = pl.zeros(kv.height, pl.Boolean, eager=True)
         if null_rows:
             all_null = all_null.scatter(null_rows, True)
         key = kv.get_column(keys[0]) if len(keys) == 1 else kv

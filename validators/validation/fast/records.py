@@ -315,11 +315,11 @@ def table_bad_rows(
     if flagged is not None:
         exprs.append(pl.lit(flagged))
     if not exprs:
-        return pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
+        return pl.zeros(df.height, pl.Boolean, eager=True).alias("bad")
     # with_columns, not select: an expression of literals alone is spread over every row.
     if df.height <= ONE_QUERY_ROWS:
         return df.with_columns(pl.any_horizontal(exprs).alias("_bad")).get_column("_bad").alias("bad")
-    bad = pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
+    bad = pl.zeros(df.height, pl.Boolean, eager=True).alias("bad")
     for expr in exprs:
         bad = bad | df.with_columns(expr.alias("_bad")).get_column("_bad")
     return bad

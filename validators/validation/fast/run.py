@@ -258,8 +258,16 @@ class FastRun:
                 if "pointers" not in self.lookups:  # read before pointers.csv: coverage reads the files
                     self.spans_complete = False
                     continue
-                ids = self.lookups["pointers"]
-                hit = ids.is_in(table.df.get_column(column).drop_nulls().implode())
+                ids, values = self.lookups["pointers"], table.df.get_column(column).drop_nulls()
+                if values.is_empty():
+                    continue
+                if self.sorted_ids.get("pointers") is ids and values.is_sorted():
+                    # Both in order (strictly, for the ids): a binary search of each value
+                    # reads the ids in order, and costs less than hashing the values and
+                    # looking up every id (claim_attributions.pointer: 1,000,000 values).
+                    hit = fc.rows_holding(ids, values)
+                else:
+                    hit = ids.is_in(values.implode())
                 self.used[flag] = self.used[flag] | hit if flag in self.used else hit
 
     def coverage_inputs(self):
@@ -267,7 +275,7 @@ class FastRun:
         (coverage then reads the files)."""
         if not self.spans_complete or self.spans is None or self.coverage_sources is None:
             return None
-        empty = pl.Series([False] * self.spans.height, dtype=pl.Boolean)
+        empty = pl.zeros(self.spans.height, pl.Boolean, eager=True)
         parts = [
             fc.spans_for_coverage(self.spans.filter(self.used.get(flag, empty))).with_columns(
                 pl.lit(flag).alias("deliberate")
@@ -385,7 +393,7 @@ class FastRun:
     ) -> tuple[pl.Series, pl.Series]:
         """(rows the record schema may reject, rows a per-record check may report on)."""
         schema = fr.table_bad_rows(df, spec, self.leaves, self.pointer_state, flagged, fk_bad)
-        bad = pl.Series("bad", [False] * df.height, dtype=pl.Boolean)
+        bad = pl.zeros(df.height, pl.Boolean, eager=True).alias("bad")
         dates = fc.date_rows(df, spec)
         if dates is not None:
             bad = bad | df.select(dates.fill_null(False).alias("d")).to_series()
@@ -421,7 +429,7 @@ class FastRun:
         # Every row of a repeated id is assembled: the reference skips such records, and which
         # one the children attach to depends on all of them.
         if dups is not None and not dups.any():  # the primary key check found no repeated id
-            repeated = pl.Series("r", [False] * df.height, dtype=pl.Boolean)
+            repeated = pl.zeros(df.height, pl.Boolean, eager=True).alias("r")
         else:
             repeated = df.get_column("id").is_duplicated() & ~df.select(fc.empty("id")).to_series()
         rows = (bad | repeated).arg_true()
