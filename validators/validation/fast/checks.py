@@ -144,15 +144,20 @@ def casualty_rows(df: pl.DataFrame) -> pl.Expr:
     return out_of_order | (figure & pl.col("status").ne_missing("reported")) | odd
 
 
-def order_parents(df: pl.DataFrame, parent: str, pk_dup: pl.Series | None) -> pl.Series:
+def order_parents(
+    df: pl.DataFrame, parent: str, pk_dup: pl.Series | None, ordered: bool | None = None
+) -> pl.Series:
     """Parents whose ord values may not be 1..n (checks.check_order), as distinct values.
 
     n distinct integers from 1 to n are 1..n: parents whose ords run from 1 to their count,
     without a repeated (parent, ord) key (the primary key check finds those), are fine.
     The usual table, its items written parent by parent in order, is seen to be fine by
-    comparing each row with the one before, without grouping.
+    comparing each row with the one before, without grouping (``ordered``: what
+    in_item_order says of ``df``, when the caller knows it already).
     """
-    if in_item_order(df, parent) and (pk_dup is None or not pk_dup.any()):
+    if ordered is None:
+        ordered = in_item_order(df, parent)
+    if ordered and (pk_dup is None or not pk_dup.any()):
         return pl.Series(parent, [], dtype=pl.String)
     # The ords check_order reads (str.isdecimal: digits of any script, as int() reads them);
     # one polars cannot read as an integer (not ASCII, too long) leaves its parent to Python.

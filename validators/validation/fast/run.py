@@ -459,8 +459,9 @@ class FastRun:
         need = max(
             fr.min_items(self.schemas, spec), 1 if checks.POINTER_PROPERTIES.get(parent) == spec.prop else 0
         )
+        ordered = fc.in_item_order(df, parent)  # read once: order_parents asks it too
         if need:
-            if fc.in_item_order(items, parent):
+            if ordered if items is df else fc.in_item_order(items, parent):
                 # Items in order: a parent has `need` items when it has a row with ord `need`,
                 # and those parents come sorted (no grouping, no hashing of every id).
                 enough = items.filter(pl.col("ord").cast(pl.Int64) == need)[parent]
@@ -470,7 +471,7 @@ class FastRun:
                 short = ~g.root_ids.is_in(enough.implode())
             g.ids.update(g.root_ids.filter(short).to_list())
             g.checked.update(g.root_ids.filter(short).to_list())
-        parents = fc.order_parents(df, parent, self.pk_dup.get(spec.name))
+        parents = fc.order_parents(df, parent, self.pk_dup.get(spec.name), ordered)
         if not parents.is_empty():
             # check_order reads the table itself: give it every row of those parents.
             mini = fc.mini_table(
