@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 import threading
 import time
 from pathlib import Path
@@ -59,7 +58,7 @@ def main(root: Path) -> dict:
 
     from claimtrail.validation.fast.memory import small_heap
 
-    small_heap()  # as the command does, so that the memory column is the command's
+    small_heap(root)  # as the command does, so that the memory column is the command's
     from claimtrail.validation.validate import validate_package
 
     progress("descriptor")
@@ -82,4 +81,8 @@ def main(root: Path) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]))))
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("package", type=Path, help="a package folder (holding datapackage.json)")
+    print(json.dumps(main(parser.parse_args().package)))

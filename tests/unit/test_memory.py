@@ -1,5 +1,6 @@
 """The allocator setting of `claimtrail validate` (validation/fast/memory.py): set before
-polars is loaded, in a fresh process as the command runs, and never over the user's own."""
+polars is loaded, in a fresh process as the command runs, for a large package only, and never
+over the user's own."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import subprocess
 import sys
 import textwrap
 
-from claimtrail.validation.fast.memory import JEMALLOC_SETTING
+import pytest
+
+from claimtrail.validation.fast.memory import JEMALLOC_SETTING, LARGE_TABLES, table_bytes
 
 # Runs the command in a fresh process and prints the setting as it stands the moment polars
-# is first imported: what jemalloc reads.
+# is first imported: what jemalloc reads. The process ends there: what the run would go on to
+# do is not what these tests are about (and a large package here is a sparse file).
 _AT_POLARS_IMPORT = textwrap.dedent(
     """
     import os, sys, importlib.abc
@@ -20,7 +24,8 @@ _AT_POLARS_IMPORT = textwrap.dedent(
         def find_spec(self, name, path, target=None):
             if name == "polars" and "seen" not in globals():
                 globals()["seen"] = os.environ.get("_RJEM_MALLOC_CONF", "<unset>")
-                print("AT-POLARS", globals()["seen"], file=sys.stderr)
+                print("AT-POLARS", globals()["seen"], file=sys.stderr, flush=True)
+                os._exit(0)
             return None
 
     sys.meta_path.insert(0, Watch())
@@ -44,25 +49,51 @@ def _seen(stderr: str) -> str:
     return next(line.split(" ", 1)[1] for line in stderr.splitlines() if line.startswith("AT-POLARS"))
 
 
-def test_the_command_sets_the_allocator_before_polars_is_loaded(small_package):
-    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
-    done = _run(small_package, env)
+@pytest.fixture
+def large_package(small_package):
+    """small_package with claims.csv made LARGE_TABLES bytes long (sparse: no disk is used)."""
+    claims = small_package / "claims.csv"
+    os.truncate(claims, LARGE_TABLES)
+    return small_package
+
+
+def _without_setting():
+    return {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+
+
+def test_the_command_sets_the_allocator_before_polars_is_loaded(large_package):
+    done = _run(large_package, _without_setting())
     assert done.returncode == 0, done.stderr
     assert _seen(done.stderr) == JEMALLOC_SETTING
 
 
-def test_a_setting_of_the_users_own_is_kept(small_package):
+def test_a_small_package_keeps_polars_allocator(small_package):
+    done = _run(small_package, _without_setting())
+    assert done.returncode == 0, done.stderr
+    assert _seen(done.stderr) == "<unset>"
+
+
+def test_table_bytes_counts_the_package_csv_files_only(small_package):
+    csv = sum(p.stat().st_size for p in small_package.glob("*.csv"))
+    assert table_bytes(small_package) == csv
+    (small_package / "notes.txt").write_text("x" * 1000)
+    (small_package / "sources" / "more.csv").write_text("x" * 1000)
+    assert table_bytes(small_package) == csv
+    assert table_bytes(small_package / "missing") == 0
+
+
+def test_a_setting_of_the_users_own_is_kept(large_package):
     env = dict(os.environ, _RJEM_MALLOC_CONF="narenas:2")
-    done = _run(small_package, env)
+    done = _run(large_package, env)
     assert done.returncode == 0, done.stderr
     assert _seen(done.stderr) == "narenas:2"
 
 
-def test_too_late_once_polars_is_loaded(monkeypatch):
+def test_too_late_once_polars_is_loaded(monkeypatch, large_package):
     import polars  # noqa: F401  (loaded: jemalloc has read its settings)
 
     from claimtrail.validation.fast.memory import small_heap
 
     monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
-    small_heap()
+    small_heap(large_package)
     assert "_RJEM_MALLOC_CONF" not in os.environ

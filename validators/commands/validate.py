@@ -39,29 +39,31 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from claimtrail.validation.fast.memory import small_heap
-
-    small_heap()  # before polars is loaded, which the imports below do
     from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, announce
     from claimtrail.package.folder import NoPackage, open_package
-    from claimtrail.validation.output import render_json, render_text
+    from claimtrail.validation.fast.memory import small_heap
     from claimtrail.validation.progress import Progress
-    from claimtrail.validation.validate import UnreadablePackage, validate_package
 
     started = time.perf_counter()
     progress = Progress()
     try:
         with open_package(args.path) as package:
+            small_heap(package.path)  # before polars is loaded, which the import below does
+            from claimtrail.validation.validate import UnreadablePackage, validate_package
+
             announce(package, "none" if args.format == "json" else "stdout")
-            report = validate_package(
-                package.path, engine=args.engine, progress=progress, label=package.label
-            )
-    except (NoPackage, UnreadablePackage) as e:
-        progress.done()
-        print(f"claimtrail: {e}", file=sys.stderr)
-        return EXIT_USAGE
+            try:
+                report = validate_package(
+                    package.path, engine=args.engine, progress=progress, label=package.label
+                )
+            except UnreadablePackage as e:
+                return _usage_error(progress, e, EXIT_USAGE)
+    except NoPackage as e:
+        return _usage_error(progress, e, EXIT_USAGE)
     seconds = time.perf_counter() - started
     progress.done()
+    from claimtrail.validation.output import render_json, render_text
+
     if args.format == "github":
         from claimtrail.validation.github_report import append_step_summary, render_github
 
@@ -72,3 +74,9 @@ def run(args) -> int:
     else:
         print(render_json(report, seconds) if args.format == "json" else render_text(report, seconds))
     return EXIT_OK if not report.sorted_problems() else EXIT_INVALID
+
+
+def _usage_error(progress, error: Exception, code: int) -> int:
+    progress.done()
+    print(f"claimtrail: {error}", file=sys.stderr)
+    return code
