@@ -45,7 +45,7 @@ from claimtrail.validation.fast.engine import (
     table_problem,
     text_file_digest,
 )
-from claimtrail.validation.fast.memory import give_back
+from claimtrail.validation.fast.memory import LARGE_TABLES, give_back
 from claimtrail.validation.fast.tables import Fallback, FastTable
 from claimtrail.validation.fast.texts import SourceTexts
 from claimtrail.validation.reading_rules import (
@@ -134,7 +134,8 @@ class FastRun:
         self.unreadable: set[str] = set()
         # A small package's tables stay in memory once checked, for the reading rules, which
         # would read each file again a dozen times; a large one's are let go (the memory bound).
-        self.held: dict[str, pl.DataFrame] | None = {} if self._small() else None
+        self.table_bytes = self._table_bytes()
+        self.held: dict[str, pl.DataFrame] | None = {} if self.table_bytes <= HOLD_TABLES_BYTES else None
         self.candidates: dict[str, set[str]] = {}  # record type -> ids the record schema may reject
         # record type -> (group, its tables, the last id assembled of those only the schema reads)
         self.later: dict[str, tuple] = {}
@@ -152,6 +153,20 @@ class FastRun:
         self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_BYTES), packed
 
     def run(self) -> None:
+        order = [
+            s
+            for record_type, root_spec in self.layout.root.items()
+            for s in [root_spec] + self.layout.children(record_type)
+            if s.name in self.by_name
+        ]
+        # One table read ahead costs the memory of two at once: not for a large package.
+        self.reader = _Reader(self.root, self.by_name, order, ahead=self.table_bytes < LARGE_TABLES)
+        try:
+            self._run()
+        finally:
+            self.reader.close()
+
+    def _run(self) -> None:
         waiting = []
         for record_type, root_spec in self.layout.root.items():
             specs = [s for s in [root_spec] + self.layout.children(record_type) if s.name in self.by_name]
@@ -197,6 +212,7 @@ class FastRun:
         if resource.get("schema") != table_schema(spec):
             # records.py relies on the fields carrying the JSON Schemas' constraints.
             raise Fallback(f"{spec.path}: the descriptor's table schema is not the derived one")
+        file_errs: list[Any]
         if resource.get("_unsafe"):
             # Refused by the descriptor step (a FIFO, a device, a link out, a URL): never opened
             # by polars. csvio refuses the file as the reference's does; a file it reads (the
@@ -207,7 +223,7 @@ class FastRun:
             table, file_errs = refused, []
         else:
             try:
-                table, file_errs = load_table(self.root, resource, spec)
+                table, file_errs = self.reader.load(spec)
             except Fallback:
                 stand_in = self.unreadable_table(spec, resource)
                 if stand_in is None:  # csvio reads what polars did not: the reference's verdict
@@ -286,7 +302,7 @@ class FastRun:
         sentences = (lambda: splitting.result().lists()) if splitting is not None else None
         return Inputs(self.coverage_sources, pl.concat(parts), sentences)
 
-    def _small(self) -> bool:
+    def _table_bytes(self) -> int:
         total = 0
         for r in self.resources:
             if r.get("name") in self.table_names:
@@ -294,7 +310,7 @@ class FastRun:
                     total += (self.root / str(r.get("path"))).stat().st_size
                 except (OSError, ValueError):
                     pass
-        return total <= HOLD_TABLES_BYTES
+        return total
 
     def held_table(self, name: str) -> FastTable | None:
         """A table whose every row is still in memory, if it is."""
@@ -739,6 +755,42 @@ class FastRun:
 
 
 # -- the run ----------------------------------------------------------------------------------
+
+
+class _Reader:
+    """load_table for each table as the run comes to it, in the order the run checks them;
+    with ``ahead``, the next table is read in a thread meanwhile: polars reads it while the
+    run's Python steps work on this one. At 100,000 claims, ten runs each alternately:
+    median 2.66 s against 2.79 s; at 1,000,000 claims about 2 s less but 70 MiB more."""
+
+    def __init__(self, root: Path, resources: dict, order: list, ahead: bool):
+        self.root, self.resources = root, resources
+        # A table the descriptor step refused is never opened by polars: not read ahead.
+        self.order = [s for s in order if not resources[s.name].get("_unsafe")] if ahead else []
+        self.pool = ThreadPoolExecutor(1) if ahead else None
+        self.next: tuple[str, Future] | None = None
+
+    def load(self, spec) -> tuple[FastTable, list[Any]]:
+        ahead, self.next = self.next, None
+        if self.pool is None:
+            return load_table(self.root, self.resources[spec.name], spec)
+        if ahead is not None and ahead[0] == spec.name:
+            future = ahead[1]
+        else:  # not the table read ahead (the run went another way): this one now
+            if ahead is not None:
+                ahead[1].cancel()
+            future = self.pool.submit(load_table, self.root, self.resources[spec.name], spec)
+        names = [s.name for s in self.order]
+        if spec.name in names and names.index(spec.name) + 1 < len(names):
+            following = self.order[names.index(spec.name) + 1]
+            resource = self.resources[following.name]
+            self.next = (following.name, self.pool.submit(load_table, self.root, resource, following))
+        return future.result()  # its Fallback, raised here as the table's own
+
+    def close(self) -> None:
+        """Wait for a table still being read (a run that stops early): no thread outlives it."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _cannot_open(path: str):

@@ -1,0 +1,71 @@
+"""The fast engine's table reader (validation/fast/run.py, _Reader): a table read ahead in a
+thread is the table load_table reads, whichever way the run goes, and a table polars cannot
+read raises its Fallback when the run comes to it, not before."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from claimtrail.contract.layout import build_layout
+from claimtrail.validation.fast.engine import load_table
+from claimtrail.validation.fast.run import _Reader
+from claimtrail.validation.fast.tables import Fallback
+
+
+@pytest.fixture
+def tables(small_package):
+    layout = build_layout()
+    descriptor = json.loads((small_package / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    specs = [layout.table(n) for n in ("actors", "actor_names", "actor_roles", "events")]
+    return small_package, resources, specs
+
+
+def _same(got, want) -> None:
+    (table, errors), (want_table, want_errors) = got, want
+    assert table.name == want_table.name
+    assert table.df.equals(want_table.df)
+    assert [str(e) for e in errors] == [str(e) for e in want_errors]
+
+
+@pytest.mark.parametrize("ahead", [True, False])
+def test_tables_in_order_and_out_of_order_are_those_load_table_reads(tables, ahead):
+    root, resources, specs = tables
+    reader = _Reader(root, resources, specs, ahead=ahead)
+    try:
+        for spec in [specs[0], specs[1], specs[3], specs[2]]:  # the last two out of order
+            _same(reader.load(spec), load_table(root, resources[spec.name], spec))
+            if ahead and spec is specs[0]:
+                assert reader.next is not None and reader.next[0] == specs[1].name
+    finally:
+        reader.close()
+    assert reader.pool is None or reader.pool._shutdown
+
+
+def test_a_bad_table_read_ahead_fails_when_the_run_comes_to_it(tables):
+    root, resources, specs = tables
+    path = root / resources["actor_names"]["path"]
+    path.write_bytes(path.read_bytes() + b'"an unterminated quote\n')
+    reader = _Reader(root, resources, specs, ahead=True)
+    try:
+        _same(
+            reader.load(specs[0]), load_table(root, resources["actors"], specs[0])
+        )  # reads the bad one ahead
+        with pytest.raises(Fallback, match="actor_names"):
+            reader.load(specs[1])
+        _same(reader.load(specs[2]), load_table(root, resources["actor_roles"], specs[2]))
+    finally:
+        reader.close()
+
+
+def test_a_refused_table_is_not_read_ahead(tables):
+    root, resources, specs = tables
+    resources = dict(resources, actor_names=dict(resources["actor_names"], _unsafe=True))
+    reader = _Reader(root, resources, specs, ahead=True)
+    try:
+        reader.load(specs[0])
+        assert reader.next is not None and reader.next[0] == "actor_roles"
+    finally:
+        reader.close()
