@@ -57,7 +57,10 @@ from claimtrail.validation.reading_rules import (
     signature_part,
 )
 
-HOLD_TABLES_BYTES = 8 << 20  # tables of at most this many bytes in all stay in memory
+# Tables of at most this many bytes in all stay in memory once checked, for the reading rules
+# and the records' rows. At 100,000 claims (48 MB of tables), eight runs each alternately:
+# median 2.05 s and 265 MiB held, against 2.15 s and 235 MiB read again.
+HOLD_TABLES_BYTES = 64 << 20
 IN_MEMORY_ROWS = 50_000  # a frame of the reading rules this short is not streamed (no gain)
 EVERY_RECORD = ("source", "tombstone")  # small types whose checks read every record
 # Texts of at least this many bytes (UTF-8) in all are split into sentences, for coverage, in
