@@ -67,6 +67,29 @@ def test_the_command_sets_the_allocator_before_polars_is_loaded(large_package):
     assert _seen(done.stderr) == JEMALLOC_SETTING
 
 
+def test_the_setting_a_parents_polars_import_left_is_not_the_users(large_package):
+    # A process that imported polars (a notebook, a script, a test runner) has polars' default
+    # in its environment; the command run from it must still return freed pages at once.
+    parent = (
+        "import os, subprocess, sys; import polars; "
+        "print('INHERITED', os.environ['_RJEM_MALLOC_CONF'], file=sys.stderr, flush=True); "
+        "sys.exit(subprocess.run([sys.executable, '-c', sys.argv[1], sys.argv[2]]).returncode)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", parent, _AT_POLARS_IMPORT, str(large_package)],
+        capture_output=True,
+        text=True,
+        env=_without_setting(),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    inherited = next(
+        line.split(" ", 1)[1] for line in done.stderr.splitlines() if line.startswith("INHERITED")
+    )
+    assert "dirty_decay_ms:500" in inherited  # polars' own
+    assert _seen(done.stderr) == f"{inherited},{JEMALLOC_SETTING}"
+
+
 def test_a_small_package_keeps_polars_allocator(small_package):
     done = _run(small_package, _without_setting())
     assert done.returncode == 0, done.stderr

@@ -30,6 +30,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 JEMALLOC_SETTING = "dirty_decay_ms:0,muzzy_decay_ms:0"
+# What polars' import writes into the environment when it finds no setting (polars/__init__.py;
+# POLARS_THP=1 adds the thp options): a child of a process that imported polars inherits it,
+# and it is then polars' choice, not the user's.
+POLARS_DEFAULTS = {"dirty_decay_ms:500", "muzzy_decay_ms:1000", "thp:always", "metadata_thp:always"}
 LARGE_TABLES = 128 * 2**20  # bytes of CSV (about 270,000 claims in the benchmark's packages)
 
 
@@ -49,9 +53,15 @@ def table_bytes(root: Path) -> int:
 def small_heap(root: Path) -> None:
     """Have polars' allocator return freed pages at once in this process when the package at
     root is large, unless polars is loaded already (too late) or the user chose a setting of
-    their own."""
-    if "polars" not in sys.modules and table_bytes(root) >= LARGE_TABLES:
-        os.environ.setdefault("_RJEM_MALLOC_CONF", JEMALLOC_SETTING)
+    their own. The setting polars' import leaves in the environment (run from a process that
+    imported polars) is not the user's: ours is added after it, and jemalloc takes the last."""
+    if "polars" in sys.modules or table_bytes(root) < LARGE_TABLES:
+        return
+    current = os.environ.get("_RJEM_MALLOC_CONF")
+    if current is None:
+        os.environ["_RJEM_MALLOC_CONF"] = JEMALLOC_SETTING
+    elif set(current.split(",")) <= POLARS_DEFAULTS:
+        os.environ["_RJEM_MALLOC_CONF"] = f"{current},{JEMALLOC_SETTING}"
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
