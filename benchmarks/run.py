@@ -49,9 +49,10 @@ FIGURES_START, FIGURES_END = "<!-- figures:start -->", "<!-- figures:end -->"
 HEADLINE = 1_000_000  # the size the top README quotes
 
 
-def measure(cmd: list[str]) -> dict:
+def measure(cmd: list[str], memory: bool = True) -> dict:
     """Wall seconds, CPU seconds, peak RSS MiB, exit code and stdout of one run of a command
-    (output to temporary files, so that wait4 reaps the child and reads its own rusage)."""
+    (output to temporary files, so that wait4 reaps the child and reads its own rusage). With
+    ``memory``, a peak that this process's own may hide (own_peak_mib) stops the run."""
     import tempfile
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -67,6 +68,11 @@ def measure(cmd: list[str]) -> dict:
             raise SystemExit(
                 f"{' '.join(cmd)} failed ({code}):\n{err.read().decode(errors='replace')[-2000:]}"
             )
+        if memory and usage.ru_maxrss / 1024 <= own_peak_mib():
+            raise SystemExit(
+                f"{' '.join(cmd)}: its peak memory is hidden by this process's own "
+                f"({own_peak_mib():.0f} MiB, which a child's figure includes): measure from a smaller process"
+            )
         return {
             "wall": wall,
             "cpu": usage.ru_utime + usage.ru_stime,
@@ -77,8 +83,37 @@ def measure(cmd: list[str]) -> dict:
         }
 
 
-def median_run(cmd: list[str], repeat: int) -> dict:
-    runs = [measure(cmd) for _ in range(repeat)]
+def own_peak_mib() -> float:
+    """This process's peak resident memory so far (Linux: /proc/self/status), else 0."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+# A child's peak memory as wait4 reports it (ru_maxrss) is at least this process's own peak:
+# Linux carries the high-water mark of the memory a child starts with (this process's, until
+# exec) into the program it runs. So this process stays small (it generates and breaks
+# packages in children: in_child), and a figure that is not above its own peak is refused.
+GENERATE = (
+    "import json, sys; from pathlib import Path; sys.path.insert(0, sys.argv[3]); "
+    "from generate import generate; m = generate(Path(sys.argv[1]), int(sys.argv[2]), seed=1); "
+    "print(json.dumps({'total_rows': m['total_rows'], 'rows': m['rows']}))"
+)
+
+
+def in_child(code: str | None, *args: str) -> str:
+    """stdout of ``python -c code args... HERE`` (or of ``python args...`` when code is None)."""
+    cmd = [sys.executable, "-c", code, *args, str(HERE)] if code else [sys.executable, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
+def median_run(cmd: list[str], repeat: int, memory: bool = True) -> dict:
+    runs = [measure(cmd, memory) for _ in range(repeat)]
     chosen = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
     return {
         "wall": statistics.median(r["wall"] for r in runs),
@@ -98,10 +133,7 @@ def package(work: Path, claims: int) -> tuple[Path, int]:
     if not marker.is_file():
         if out.exists():
             shutil.rmtree(out)
-        sys.path.insert(0, str(HERE))
-        from generate import generate
-
-        manifest = generate(out, claims, seed=1)
+        manifest = json.loads(in_child(GENERATE, str(out), str(claims)))
         marker.write_text(
             json.dumps({"total_rows": manifest["total_rows"], "rows": manifest["rows"]}), encoding="utf-8"
         )
@@ -163,8 +195,10 @@ def startup(repeat: int) -> dict[str, float]:
     validate the bundled data."""
     python = sys.executable
     out = {
-        "claimtrail --help": median_run([python, "-m", "claimtrail", "--help"], repeat)["wall"],
-        "python -c 'import claimtrail'": median_run([python, "-c", "import claimtrail"], repeat)["wall"],
+        "claimtrail --help": median_run([python, "-m", "claimtrail", "--help"], repeat, memory=False)["wall"],
+        "python -c 'import claimtrail'": median_run(
+            [python, "-c", "import claimtrail"], repeat, memory=False
+        )["wall"],
     }
     load = "import time; t = time.perf_counter(); import claimtrail; claimtrail.load(); print(time.perf_counter() - t)"
     seconds = [
@@ -173,10 +207,10 @@ def startup(repeat: int) -> dict[str, float]:
     ]
     out["claimtrail.load() of the bundled data (in process, imports included)"] = statistics.median(seconds)
     out["claimtrail validate (bundled data, fast engine)"] = median_run(
-        [python, "-m", "claimtrail", "validate"], repeat
+        [python, "-m", "claimtrail", "validate"], repeat, memory=False
     )["wall"]
     out["claimtrail validate --engine frictionless (bundled data)"] = median_run(
-        [python, "-m", "claimtrail", "validate", "--engine", "frictionless"], repeat
+        [python, "-m", "claimtrail", "validate", "--engine", "frictionless"], repeat, memory=False
     )["wall"]
     return out
 
@@ -588,11 +622,8 @@ def main(argv: list[str] | None = None) -> int:
         if claims == (HEADLINE if HEADLINE in args.sizes else max(args.sizes)):
             results["descriptor"] = {"claims": claims, **descriptor_seconds(root, args.repeat)}
         if claims in args.invalid_sizes:
-            sys.path.insert(0, str(HERE))
-            from invalid import make_invalid
-
             bad_root = args.work / f"invalid-{claims}"
-            errors = make_invalid(root, bad_root)
+            errors = json.loads(in_child(None, str(HERE / "invalid.py"), str(root), str(bad_root)))
             print(f"  invalid package {errors} ...", file=sys.stderr, flush=True)
             bad = median_run([python, "-m", "claimtrail", "validate", "--format", "json", str(bad_root)], 1)
             if bad["exit"] != 1:

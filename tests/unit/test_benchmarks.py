@@ -111,3 +111,22 @@ def test_the_benchmark_measures_claimtrail_compiled_as_installed():
     assert folders and all(module.__file__.startswith(f) for f in folders)
     with open(cached, "rb") as f:
         assert f.read(4) == importlib.util.MAGIC_NUMBER
+
+
+def test_a_peak_this_process_may_hide_is_refused():
+    # A child's ru_maxrss includes the peak of the process that started it (Linux carries it
+    # across exec): measured from a process of 300 MiB, `python -c pass` "peaks" at 300 MiB.
+    import subprocess
+
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import run; "
+        "print(run.measure([sys.executable, '-c', 'pass'], memory=False)['rss'] < 100); "
+        "big = bytearray(300 << 20); big[::4096] = b'1' * len(big[::4096]); "
+        "print(run.measure([sys.executable, '-c', 'pass'], memory=False)['rss'] >= 300); "
+        "run.measure([sys.executable, '-c', 'pass'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(BENCH)], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.split() == ["True", "True"]
+    assert done.returncode != 0 and "hidden by this process's own" in done.stderr
