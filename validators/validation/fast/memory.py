@@ -11,7 +11,7 @@ Two allocators hold what a validation frees:
   to 804 MiB. jemalloc reads the setting once, when polars is loaded: the command sets it
   before anything imports polars, and an in-process caller keeps the allocator it has.
   A small package does not need it: at 100,000 claims (48 MB of tables) the setting took
-  2.49 s to 2.75 s and 178 MiB against 2.08 s to 2.48 s and 222 MiB to 248 MiB without it (three
+  2.49 s to 2.75 s and 174 MiB against 2.08 s to 2.48 s and 217 MiB to 242 MiB without it (three
   runs each, twice): the pages are faulted in again, 215,000 minor faults against 87,000. So
   it is set only for a package whose tables hold LARGE_TABLES bytes or more.
 - Python's larger objects (a source's record, a text as str, a list of a million ids) live in
