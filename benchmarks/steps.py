@@ -4,7 +4,9 @@
 
 The engine announces each step through validate_package's progress callback ("descriptor",
 "tables: claims.csv", "records: claims.csv", "pointers: quotes against the texts" ...); a
-step lasts until the next is announced. The process's resident memory is sampled every 10 ms
+step lasts until the next is announced. Below 128 MiB of tables the engine reads the next table
+while it checks the current one (validation/fast/run.py, _Reader): part of a table's reading
+then falls in the steps before its own. The process's resident memory is sampled every 10 ms
 (Linux: /proc/self/status), and each step's peak is reported beside its time: where the memory
 bound is lost. benchmarks/run.py runs this as a child process and writes the breakdown into
 benchmarks/README.md.
