@@ -84,15 +84,10 @@ def measure(cmd: list[str], memory: bool = True) -> dict:
 
 
 def own_peak_mib() -> float:
-    """This process's peak resident memory so far (Linux: /proc/self/status), else 0."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    """This process's peak resident memory so far (Linux), else 0."""
+    from steps import status_mib
+
+    return status_mib("VmHWM") or 0.0
 
 
 # A child's peak memory as wait4 reports it (ru_maxrss) is at least this process's own peak:

@@ -21,12 +21,13 @@ import time
 from pathlib import Path
 
 
-def resident_mib() -> float | None:
-    """This process's resident memory now, or None where /proc does not say."""
+def status_mib(key: str = "VmRSS") -> float | None:
+    """A figure of this process's memory from /proc/self/status, in MiB (VmRSS: resident now;
+    VmHWM: the peak so far), or None where /proc does not say."""
     try:
         with open("/proc/self/status", encoding="ascii") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{key}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -44,7 +45,7 @@ def main(root: Path) -> dict:
 
     def sample() -> None:
         while not done.is_set():
-            note(marks[-1][0], resident_mib())
+            note(marks[-1][0], status_mib())
             done.wait(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -53,7 +54,7 @@ def main(root: Path) -> dict:
     def progress(step: str) -> None:
         # Sampled here too, as the step before ends and this one starts: a step shorter than
         # the sampling period still has its memory.
-        mib = resident_mib()
+        mib = status_mib()
         note(marks[-1][0], mib)
         marks.append((step, time.perf_counter(), time.process_time()))
         note(step, mib)
