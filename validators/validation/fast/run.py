@@ -45,7 +45,7 @@ from claimtrail.validation.fast.engine import (
     table_problem,
     text_file_digest,
 )
-from claimtrail.validation.fast.memory import LARGE_TABLES, give_back
+from claimtrail.validation.fast.memory import LARGE_TABLES, give_back, table_bytes
 from claimtrail.validation.fast.tables import Fallback, FastTable
 from claimtrail.validation.fast.texts import SourceTexts
 from claimtrail.validation.reading_rules import (
@@ -137,7 +137,7 @@ class FastRun:
         self.unreadable: set[str] = set()
         # A small package's tables stay in memory once checked, for the reading rules, which
         # would read each file again a dozen times; a large one's are let go (the memory bound).
-        self.table_bytes = self._table_bytes()
+        self.table_bytes = table_bytes(root)  # the same count as the command's allocator choice
         self.held: dict[str, pl.DataFrame] | None = {} if self.table_bytes <= HOLD_TABLES_BYTES else None
         self.candidates: dict[str, set[str]] = {}  # record type -> ids the record schema may reject
         # record type -> (group, its tables, the last id assembled of those only the schema reads)
@@ -304,16 +304,6 @@ class FastRun:
         splitting = self.splitting
         sentences = (lambda: splitting.result().lists()) if splitting is not None else None
         return Inputs(self.coverage_sources, pl.concat(parts), sentences)
-
-    def _table_bytes(self) -> int:
-        total = 0
-        for r in self.resources:
-            if r.get("name") in self.table_names:
-                try:
-                    total += (self.root / str(r.get("path"))).stat().st_size
-                except (OSError, ValueError):
-                    pass
-        return total
 
     def held_table(self, name: str) -> FastTable | None:
         """A table whose every row is still in memory, if it is."""
