@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -156,12 +157,7 @@ class FastRun:
         self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_BYTES), packed
 
     def run(self) -> None:
-        order = [
-            s
-            for record_type, root_spec in self.layout.root.items()
-            for s in [root_spec] + self.layout.children(record_type)
-            if s.name in self.by_name
-        ]
+        order = [s for record_type in self.layout.root for s in self.specs(record_type)]
         # One table read ahead costs the memory of two at once: not for a large package.
         self.reader = _Reader(self.root, self.by_name, order, ahead=self.table_bytes < LARGE_TABLES)
         try:
@@ -169,10 +165,15 @@ class FastRun:
         finally:
             self.reader.close()
 
+    def specs(self, record_type: str) -> list:
+        """The tables of a record type the package lists, root first, in the order read."""
+        root_spec = self.layout.root[record_type]
+        return [s for s in [root_spec] + self.layout.children(record_type) if s.name in self.by_name]
+
     def _run(self) -> None:
         waiting = []
         for record_type, root_spec in self.layout.root.items():
-            specs = [s for s in [root_spec] + self.layout.children(record_type) if s.name in self.by_name]
+            specs = self.specs(record_type)
             if root_spec not in specs:
                 if specs:  # items without their records: frictionless' own verdict
                     raise Fallback(f"{specs[0].path} is listed but {root_spec.path} is not")
@@ -759,7 +760,8 @@ class _Reader:
     def __init__(self, root: Path, resources: dict, order: list, ahead: bool):
         self.root, self.resources = root, resources
         # A table the descriptor step refused is never opened by polars: not read ahead.
-        self.order = [s for s in order if not resources[s.name].get("_unsafe")] if ahead else []
+        order = [s for s in order if not resources[s.name].get("_unsafe")]
+        self.following = {a.name: b for a, b in pairwise(order)}  # table -> the one read after it
         self.pool = ThreadPoolExecutor(1) if ahead else None
         self.next: tuple[str, Future] | None = None
 
@@ -773,9 +775,8 @@ class _Reader:
             if ahead is not None:
                 ahead[1].cancel()
             future = self.pool.submit(load_table, self.root, self.resources[spec.name], spec)
-        names = [s.name for s in self.order]
-        if spec.name in names and names.index(spec.name) + 1 < len(names):
-            following = self.order[names.index(spec.name) + 1]
+        following = self.following.get(spec.name)
+        if following is not None:
             resource = self.resources[following.name]
             self.next = (following.name, self.pool.submit(load_table, self.root, resource, following))
         return future.result()  # its Fallback, raised here as the table's own
