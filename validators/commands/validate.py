@@ -39,7 +39,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from claimtrail.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, announce
+    from claimtrail.commands import EXIT_INVALID, EXIT_OK, announce
     from claimtrail.package.folder import NoPackage, open_package
     from claimtrail.validation.fast.memory import small_heap
     from claimtrail.validation.progress import Progress
@@ -57,9 +57,9 @@ def run(args) -> int:
                     package.path, engine=args.engine, progress=progress, label=package.label
                 )
             except UnreadablePackage as e:
-                return _usage_error(progress, e, EXIT_USAGE)
+                return _usage_error(progress, e)
     except NoPackage as e:
-        return _usage_error(progress, e, EXIT_USAGE)
+        return _usage_error(progress, e)
     seconds = time.perf_counter() - started
     progress.done()
     from claimtrail.validation.output import render_json, render_text
@@ -76,7 +76,9 @@ def run(args) -> int:
     return EXIT_OK if not report.sorted_problems() else EXIT_INVALID
 
 
-def _usage_error(progress, error: Exception, code: int) -> int:
+def _usage_error(progress, error: Exception) -> int:
+    from claimtrail.commands import EXIT_USAGE
+
     progress.done()
     print(f"claimtrail: {error}", file=sys.stderr)
-    return code
+    return EXIT_USAGE
