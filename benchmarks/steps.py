@@ -6,9 +6,10 @@ The engine announces each step through validate_package's progress callback ("de
 "tables: claims.csv", "records: claims.csv", "pointers: quotes against the texts" ...); a
 step lasts until the next is announced. Below 128 MiB of tables the engine reads the next table
 while it checks the current one (validation/fast/run.py, _Reader): part of a table's reading
-then falls in the steps before its own. The process's resident memory is sampled every 10 ms
-(Linux: /proc/self/status), and each step's peak is reported beside its time: where the memory
-bound is lost. benchmarks/run.py runs this as a child process and writes the breakdown into
+then falls in the steps before its own. Each step's peak resident memory is reported beside
+its time: where the memory bound is lost. It is the kernel's high-water mark (Linux: VmHWM in
+/proc/self/status), read as the step ends and reset (/proc/self/clear_refs) as the next begins,
+so that a peak of a millisecond counts, which sampling would miss. benchmarks/run.py runs this as a child process and writes the breakdown into
 benchmarks/README.md.
 """
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 from pathlib import Path
 
@@ -34,30 +34,32 @@ def status_mib(key: str = "VmRSS") -> float | None:
     return None
 
 
+def reset_peak() -> bool:
+    """Start the kernel's high-water mark of this process again from its resident memory now;
+    False where the kernel does not let it (no /proc, or not Linux)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def main(root: Path) -> dict:
     marks: list[tuple[str, float, float]] = [("start-up (imports)", time.perf_counter(), time.process_time())]
     peaks: dict[str, float] = {}
-    done = threading.Event()
-
-    def note(step: str, mib: float | None) -> None:
-        if mib is not None and mib > peaks.get(step, 0.0):
-            peaks[step] = mib
-
-    def sample() -> None:
-        while not done.is_set():
-            note(marks[-1][0], status_mib())
-            done.wait(0.01)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if not reset_peak():
+        raise SystemExit("steps.py needs Linux's /proc/self/clear_refs to measure each step's peak")
 
     def progress(step: str) -> None:
-        # Sampled here too, as the step before ends and this one starts: a step shorter than
-        # the sampling period still has its memory.
-        mib = status_mib()
-        note(marks[-1][0], mib)
+        # The peak since the last reset is the step's that ends here (a step announced twice,
+        # a table's records after its checks, keeps the higher).
+        mib = status_mib("VmHWM")
+        name = marks[-1][0]
+        if mib is not None and mib > peaks.get(name, 0.0):
+            peaks[name] = mib
+        reset_peak()
         marks.append((step, time.perf_counter(), time.process_time()))
-        note(step, mib)
 
     from claimtrail.validation.fast.memory import small_heap
 
@@ -67,8 +69,6 @@ def main(root: Path) -> dict:
     progress("descriptor")
     report = validate_package(root, progress=progress)
     progress("end")
-    done.set()
-    sampler.join()
     steps: dict[str, float] = {}
     cpu: dict[str, float] = {}
     for (name, at, cpu_at), (_, until, cpu_until) in itertools.pairwise(marks):
@@ -78,6 +78,7 @@ def main(root: Path) -> dict:
         "steps": steps,
         "cpu": cpu,
         "rss": {name: round(mib, 1) for name, mib in peaks.items() if name in steps},
+        "peak": "the kernel's high-water mark of each step",
         "valid": report.valid,
         "problems": len(report.sorted_problems()),
     }
