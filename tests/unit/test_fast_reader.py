@@ -69,3 +69,32 @@ def test_a_refused_table_is_not_read_ahead(tables):
         assert reader.next is not None and reader.next[0] == "actor_roles"
     finally:
         reader.close()
+
+
+def test_without_reading_ahead_every_file_is_scanned_ahead_in_the_run_order(tables):
+    root, resources, specs = tables
+    resources = dict(resources, actor_roles=dict(resources["actor_roles"], _unsafe=True))
+    reader = _Reader(root, resources, specs, ahead=False)
+    try:
+        assert list(reader.scans) == ["actors", "actor_names", "events"]  # not the refused one
+        scan = reader.scans["events"]
+        _same(reader.load(specs[3]), load_table(root, resources["events"], specs[3]))
+        assert "events" not in reader.scans and scan.done()  # the scan the load used
+    finally:
+        reader.close()
+    assert reader.scanner is not None and reader.scanner._shutdown
+
+
+def test_a_file_whose_scan_ahead_fails_fails_when_the_run_comes_to_it(tables):
+    root, resources, specs = tables
+    path = root / resources["actor_names"]["path"]
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\x00\n", 1))  # a NUL byte: the scan's refusal
+    reader = _Reader(root, resources, specs, ahead=False)
+    try:
+        reader.scans["actor_names"].exception()  # the scan is over, its Fallback kept
+        _same(reader.load(specs[0]), load_table(root, resources["actors"], specs[0]))
+        with pytest.raises(Fallback, match=r"actor_names\.csv: NUL byte"):
+            reader.load(specs[1])
+        _same(reader.load(specs[2]), load_table(root, resources["actor_roles"], specs[2]))
+    finally:
+        reader.close()

@@ -603,9 +603,10 @@ def lookup_ids(table: FastTable) -> pl.Series:
     return table.df.get_column("id")
 
 
-def load_table(root: Path, resource: dict[str, Any], spec) -> tuple[FastTable, list]:
-    """Read one table; returns it with its file's hash and size errors."""
+def load_table(root: Path, resource: dict[str, Any], spec, scanning=None) -> tuple[FastTable, list]:
+    """Read one table; returns it with its file's hash and size errors. ``scanning``: the
+    scan of its file, started earlier (read_table)."""
     labels = [f["name"] for f in resource["schema"]["fields"]]
-    df, scan, offsets = read_table(root / spec.path, spec.path, labels)
+    df, scan, offsets = read_table(root / spec.path, spec.path, labels, scanning=scanning)
     table = FastTable(spec.path, labels, df, offsets)
     return table, file_errors(resource, scan.sha256, scan.size)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,8 +67,12 @@ def _breaks(data: bytes, last: bytes = b"") -> int:
     return n
 
 
-def scan_file(path: Path, name: str, delimiter: bytes = b",", quote: bytes = b'"') -> FileScan:
-    """Hash, size and structure counts of a CSV file, read in chunks (little memory)."""
+def scan_file(
+    path: Path, name: str, delimiter: bytes = b",", quote: bytes = b'"', chunk_bytes: int | None = None
+) -> FileScan:
+    """Hash, size and structure counts of a CSV file, read in chunks of ``chunk_bytes``
+    (CHUNK unless given), so that it takes little memory."""
+    chunk_bytes = chunk_bytes or CHUNK
     sha = hashlib.sha256()
     size = breaks = commas = quotes = 0
     last = b""
@@ -84,7 +89,7 @@ def scan_file(path: Path, name: str, delimiter: bytes = b",", quote: bytes = b'"
         first = True
         quoted = _QuotedFields(name, delimiter, quote)
         while True:
-            chunk = f.read(CHUNK)
+            chunk = f.read(chunk_bytes)
             if not chunk:
                 break
             sha.update(chunk)
@@ -193,7 +198,12 @@ def _header_cells(path: Path) -> int:
 
 
 def read_table(
-    path: Path, name: str, labels: list[str], delimiter: str = ",", quote: str = '"'
+    path: Path,
+    name: str,
+    labels: list[str],
+    delimiter: str = ",",
+    quote: str = '"',
+    scanning: Future[FileScan] | None = None,
 ) -> tuple[pl.DataFrame, FileScan, pl.Series | None]:
     """The table as text cells (null or "" for an empty cell), the file's scan, and the number
     of line breaks inside the cells before each row (None when there are none).
@@ -201,13 +211,18 @@ def read_table(
     The scan of the bytes (in a thread: hashing releases the GIL while polars reads) proves
     the structure: every double quote belongs to a well-formed quoted field, and outside
     quoted fields there are exactly (rows + 1) x (columns - 1) delimiters and one line break
-    per row, so no row is ragged and no line blank; polars' row count must agree."""
+    per row, so no row is ragged and no line blank; polars' row count must agree.
+    ``scanning``: scan_file of this file with these options, started earlier (run.py's reader
+    scans the tables ahead); else it is started here."""
     from concurrent.futures import ThreadPoolExecutor
 
     if _header_cells(path) > MAX_COLUMNS:
+        if scanning is not None:
+            scanning.cancel()
         raise Fallback(f"{name}: more columns than the limit")  # polars would hold them all
     with ThreadPoolExecutor(1) as pool:
-        scanning = pool.submit(scan_file, path, name, delimiter.encode(), quote.encode())
+        if scanning is None:
+            scanning = pool.submit(scan_file, path, name, delimiter.encode(), quote.encode())
         try:
             df = pl.read_csv(
                 path,
