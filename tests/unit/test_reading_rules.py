@@ -103,6 +103,21 @@ def test_a_quotation_in_a_summary_must_be_verbatim(bundled_copy, engine):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_quotation_in_an_items_note_below_a_line_break_is_found_at_its_line(bundled_copy, engine):
+    # The fast engine finds the rows that may quote while the table is in memory: an item
+    # table's (keyed by its parent), and its line counted past a break inside a cell above it.
+    rows = read_rows(bundled_copy / "event_participants.csv")
+    first, target = rows[1], rows[-1]
+    edit(
+        bundled_copy, "event_participants", {"event": first[0], "ord": first[1]}, note="Read from\ntwo lines."
+    )
+    key = {"event": target[0], "ord": target[1]}
+    line = edit(bundled_copy, "event_participants", key, note="The text says “words no pointer holds”.")
+    assert line > len(rows)  # the break above moved it down a line
+    assert found(bundled_copy, engine, "quote-verbatim") == [("event_participants.csv", line, "note")]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_records_identical_but_for_the_id_are_reported_unless_a_note_explains(bundled_copy, engine):
     site = "evt-2021-06-27-us-airstrike-syria-location-"
     assert found(bundled_copy, engine, "likely-duplicate") == []

@@ -87,13 +87,22 @@ class Tables(Protocol):
     def column_number(self, name: str, column: str) -> int | None: ...
 
 
-def check_reading_rules(tables: Tables, layout: Layout, duplicates: bool = True) -> list[Problem]:
+def check_reading_rules(
+    tables: Tables,
+    layout: Layout,
+    duplicates: bool = True,
+    candidates: dict[str, pl.DataFrame | None] | None = None,
+) -> list[Problem]:
     """Every rule's problems; ``duplicates=False`` leaves likely-duplicate out, for an engine
-    that gives likely_duplicates the signature parts as it reads each table."""
+    that gives likely_duplicates the signature parts as it reads each table. ``candidates``:
+    quote_candidates of the tables an engine computed as it read them (the others' are
+    read here)."""
     problems: list[Problem] = []
-    rules = [_role_support, _casualty_support, _quote_verbatim] + ([_likely_duplicates] if duplicates else [])
-    for rule in rules:
-        problems += list(rule(tables, layout))
+    problems += list(_role_support(tables, layout))
+    problems += list(_casualty_support(tables, layout))
+    problems += list(_quote_verbatim(tables, layout, candidates or {}))
+    if duplicates:
+        problems += list(_likely_duplicates(tables, layout))
     return problems
 
 
@@ -258,18 +267,30 @@ def _cited(tables: Tables, layout: Layout, record_type: str, ids: pl.Series) -> 
     )
 
 
-def _quote_verbatim(tables: Tables, layout: Layout) -> Iterator[Problem]:
+def quote_candidates(tables: Tables, layout: Layout, name: str) -> pl.DataFrame | None:
+    """The rows of a table of our prose (PROSE) whose prose may hold a quotation: its key,
+    its prose and LINE. Usually none: an engine may compute them while the table is in
+    memory and hand them to check_reading_rules, which then need not read the table again."""
+    spec = layout.table(name)
+    columns = PROSE[name]
+    key = "id" if spec.prop is None else spec.parent_column
+    return tables.frame(
+        name,
+        (key, *columns),
+        where=pl.any_horizontal(pl.col(c).str.contains(_MAY_QUOTE) for c in columns),
+    )
+
+
+def _quote_verbatim(
+    tables: Tables, layout: Layout, candidates: dict[str, pl.DataFrame | None]
+) -> Iterator[Problem]:
     by_table = {t.name: t for t in layout.tables}
     for name, columns in PROSE.items():
         spec = by_table.get(name)
         if spec is None:
             continue
         key = "id" if spec.prop is None else spec.parent_column
-        maybe = tables.frame(
-            name,
-            (key, *columns),
-            where=pl.any_horizontal(pl.col(c).str.contains(_MAY_QUOTE) for c in columns),
-        )
+        maybe = candidates[name] if name in candidates else quote_candidates(tables, layout, name)
         if maybe is None or maybe.is_empty():
             continue
         cited = _cited(tables, layout, spec.record_type, maybe[key])

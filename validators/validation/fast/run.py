@@ -52,8 +52,10 @@ from claimtrail.validation.fast.texts import SourceTexts
 from claimtrail.validation.reading_rules import (
     DUPLICATES,
     LINE,
+    PROSE,
     check_reading_rules,
     likely_duplicates,
+    quote_candidates,
     root_candidates,
     signature_part,
 )
@@ -144,6 +146,9 @@ class FastRun:
         self.candidates: dict[str, set[str]] = {}  # record type -> ids the record schema may reject
         # record type -> (group, its tables, the last id assembled of those only the schema reads)
         self.later: dict[str, tuple] = {}
+        # For quote-verbatim: the rows of each table of our prose that may hold a quotation,
+        # found while the table is in memory (usually none), not by reading it again at the end.
+        self.quote_rows: dict[str, pl.DataFrame | None] = {}
         self.claimants: pl.Series | None = None  # claimants of claims.csv, for check_graphs' selector
         # For coverage (coverage.py), gathered as the tables pass: every pointer's span, and
         # which pointers a content record (or, deliberately, uncoded.csv) uses.
@@ -370,8 +375,11 @@ class FastRun:
         for spec in specs:
             table = tables.pop(spec.name, None) or self.check_table(spec)
             self.step(f"records: {spec.path}")
-            if record_type in DUPLICATES:  # the rule's hashes, while the cells are in memory
+            if record_type in DUPLICATES or spec.name in PROSE:
                 held = _HeldFrames(self, spec.name, table)
+            if spec.name in PROSE:  # quote-verbatim's rows, while the cells are in memory
+                self.quote_rows[spec.name] = quote_candidates(held, self.layout, spec.name)
+            if record_type in DUPLICATES:  # the rule's hashes, while the cells are in memory
                 parts.append(signature_part(held, self.layout, spec.name, among))
                 if spec.prop is None and parts[0] is not None:
                     among = root_candidates(parts[0])
@@ -742,7 +750,9 @@ class FastRun:
             self.own += list(
                 checks.check_tombstones(fc.package(root, layout, facades, {**live, "tombstone": self.stones}))
             )
-        self.own += check_reading_rules(_FastFrames(self), layout, duplicates=False)
+        self.own += check_reading_rules(
+            _FastFrames(self), layout, duplicates=False, candidates=self.quote_rows
+        )
         for problem in self.own:
             self.report.add(problem)
         self.report.counts = {t: self.counts.get(t, 0) for t in layout.root}
