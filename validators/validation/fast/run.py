@@ -74,7 +74,6 @@ SPLIT_AHEAD_BYTES = 1 << 20
 # in row order (FastRun.schema_later): enough for it to find its MAX_PROBLEMS failures when
 # most of them fail, as with an error repeated down a table.
 SCHEMA_FIRST = 4 * MAX_PROBLEMS
-SCAN_AHEAD_CHUNK = 1 << 20  # bytes a scan run ahead reads at a time (_Reader)
 
 
 class Group:
@@ -785,12 +784,7 @@ class _Reader:
         self.scans: dict[str, Future] = {}  # table -> its file's scan, queued in the run's order
         if self.scanner is not None:
             for spec in order:
-                # Smaller chunks than read_table's own scan: this one holds the interpreter
-                # while the run's Python steps want it, for a chunk's count or search each time.
-                scan = self.scanner.submit(
-                    scan_file, root / spec.path, spec.path, chunk_bytes=SCAN_AHEAD_CHUNK
-                )
-                self.scans[spec.name] = scan
+                self.scans[spec.name] = self.scanner.submit(scan_file, root / spec.path, spec.path)
 
     def load(self, spec) -> tuple[FastTable, list[Any]]:
         ahead, self.next = self.next, None
