@@ -291,7 +291,9 @@ def read_table(
         per_row = df.select(pl.sum_horizontal([b.fill_null(0) for b in breaks]).alias("b"))["b"]
         if int(per_row.sum()) != scan.quoted_breaks:
             raise Fallback(f"{name}: line breaks inside cells do not add up")
-        offsets = (per_row.cum_sum() - per_row).cast(pl.Int64)
+        # 4 bytes a row, not 8: kept for every table to the end (6 MiB less for 1.58 million
+        # pointers), and never more than the file's bytes (MAX_TABLE_BYTES, under 2**32).
+        offsets = (per_row.cum_sum() - per_row).cast(pl.UInt32)
     return _without_empty_columns(df, stats["nulls"]), scan, offsets
 
 
