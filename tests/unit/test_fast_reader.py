@@ -98,3 +98,25 @@ def test_a_file_whose_scan_ahead_fails_fails_when_the_run_comes_to_it(tables):
         _same(reader.load(specs[2]), load_table(root, resources["actor_roles"], specs[2]))
     finally:
         reader.close()
+
+
+def test_a_table_polars_cannot_read_falls_back_while_its_scan_still_waits(tmp_path):
+    # The scan run ahead may still be queued behind another file's when polars fails on the
+    # table: the read falls back (the reference reports the file), it does not stop.
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from claimtrail.validation.fast.tables import read_table, scan_file
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,x\n1,2,3\n")  # a ragged row: polars refuses it
+    busy, scanner = threading.Event(), ThreadPoolExecutor(1)
+    try:
+        scanner.submit(busy.wait, 5)  # another file's scan, still running
+        scanning = scanner.submit(scan_file, path, "t.csv")
+        with pytest.raises(Fallback, match=r"t\.csv: "):
+            read_table(path, "t.csv", ["id", "x"], scanning=scanning)
+        assert scanning.cancelled()
+    finally:
+        busy.set()
+        scanner.shutdown(wait=True)

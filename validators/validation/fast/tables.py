@@ -248,11 +248,9 @@ def read_table(
                 encoding="utf8",
             )
         except Exception as e:  # polars' own parse errors: a ragged row, an unterminated quote ...
+            # The scan is not needed: dropped if it has not started (a scan run ahead may wait
+            # behind another file's), else left to end; its outcome is never asked for.
             scanning.cancel()
-            try:
-                scanning.result()
-            except Fallback:
-                pass
             raise Fallback(f"{name}: {type(e).__name__}") from e
         scan = scanning.result()
     if scan.bom:
