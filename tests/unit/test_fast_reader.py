@@ -1,10 +1,12 @@
 """The fast engine's table reader (validation/fast/run.py, _Reader): a table read ahead in a
-thread is the table load_table reads, whichever way the run goes, and a table polars cannot
-read raises its Fallback when the run comes to it, not before."""
+thread, or a file scanned ahead, gives the table load_table reads, whichever way the run goes,
+and a table polars cannot read or scan raises its Fallback when the run comes to it, not
+before."""
 
 from __future__ import annotations
 
 import json
+from contextlib import closing
 
 import pytest
 
@@ -23,6 +25,11 @@ def tables(small_package):
     return small_package, resources, specs
 
 
+def _refused(resources: dict, name: str) -> dict:
+    """The resources with ``name`` refused by the descriptor step."""
+    return dict(resources, **{name: dict(resources[name], _unsafe=True)})
+
+
 def _same(got, want) -> None:
     (table, errors), (want_table, want_errors) = got, want
     assert table.name == want_table.name
@@ -33,14 +40,11 @@ def _same(got, want) -> None:
 @pytest.mark.parametrize("ahead", [True, False])
 def test_tables_in_order_and_out_of_order_are_those_load_table_reads(tables, ahead):
     root, resources, specs = tables
-    reader = _Reader(root, resources, specs, ahead=ahead)
-    try:
+    with closing(_Reader(root, resources, specs, ahead=ahead)) as reader:
         for spec in [specs[0], specs[1], specs[3], specs[2]]:  # the last two out of order
             _same(reader.load(spec), load_table(root, resources[spec.name], spec))
             if ahead and spec is specs[0]:
                 assert reader.next is not None and reader.next[0] == specs[1].name
-    finally:
-        reader.close()
     assert reader.pool is None or reader.pool._shutdown
 
 
@@ -48,40 +52,31 @@ def test_a_bad_table_read_ahead_fails_when_the_run_comes_to_it(tables):
     root, resources, specs = tables
     path = root / resources["actor_names"]["path"]
     path.write_bytes(path.read_bytes() + b'"an unterminated quote\n')
-    reader = _Reader(root, resources, specs, ahead=True)
-    try:
+    with closing(_Reader(root, resources, specs, ahead=True)) as reader:
         _same(
             reader.load(specs[0]), load_table(root, resources["actors"], specs[0])
         )  # reads the bad one ahead
         with pytest.raises(Fallback, match="actor_names"):
             reader.load(specs[1])
         _same(reader.load(specs[2]), load_table(root, resources["actor_roles"], specs[2]))
-    finally:
-        reader.close()
 
 
 def test_a_refused_table_is_not_read_ahead(tables):
     root, resources, specs = tables
-    resources = dict(resources, actor_names=dict(resources["actor_names"], _unsafe=True))
-    reader = _Reader(root, resources, specs, ahead=True)
-    try:
+    resources = _refused(resources, "actor_names")
+    with closing(_Reader(root, resources, specs, ahead=True)) as reader:
         reader.load(specs[0])
         assert reader.next is not None and reader.next[0] == "actor_roles"
-    finally:
-        reader.close()
 
 
 def test_without_reading_ahead_every_file_is_scanned_ahead_in_the_run_order(tables):
     root, resources, specs = tables
-    resources = dict(resources, actor_roles=dict(resources["actor_roles"], _unsafe=True))
-    reader = _Reader(root, resources, specs, ahead=False)
-    try:
+    resources = _refused(resources, "actor_roles")
+    with closing(_Reader(root, resources, specs, ahead=False)) as reader:
         assert list(reader.scans) == ["actors", "actor_names", "events"]  # not the refused one
         scan = reader.scans["events"]
         _same(reader.load(specs[3]), load_table(root, resources["events"], specs[3]))
         assert "events" not in reader.scans and scan.done()  # the scan the load used
-    finally:
-        reader.close()
     assert reader.scanner is not None and reader.scanner._shutdown
 
 
@@ -89,15 +84,12 @@ def test_a_file_whose_scan_ahead_fails_fails_when_the_run_comes_to_it(tables):
     root, resources, specs = tables
     path = root / resources["actor_names"]["path"]
     path.write_bytes(path.read_bytes().replace(b"\n", b"\x00\n", 1))  # a NUL byte: the scan's refusal
-    reader = _Reader(root, resources, specs, ahead=False)
-    try:
+    with closing(_Reader(root, resources, specs, ahead=False)) as reader:
         reader.scans["actor_names"].exception()  # the scan is over, its Fallback kept
         _same(reader.load(specs[0]), load_table(root, resources["actors"], specs[0]))
         with pytest.raises(Fallback, match=r"actor_names\.csv: NUL byte"):
             reader.load(specs[1])
         _same(reader.load(specs[2]), load_table(root, resources["actor_roles"], specs[2]))
-    finally:
-        reader.close()
 
 
 def test_a_table_polars_cannot_read_falls_back_while_its_scan_still_waits(tmp_path):
