@@ -4,12 +4,13 @@ of the bundled data and checks what both engines report: file, line, field and c
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from conftest import write_descriptor
 from helpers import line_of, read_rows, write_rows
 
 from claimtrail.validation.fast import run as fast_run
-from claimtrail.validation.reading_rules import _figures_in, quotations
+from claimtrail.validation.reading_rules import _figures_in, quotations, shared_hashes
 from claimtrail.validation.validate import validate_package
 
 # "fast, read again": the fast engine as it runs on a large package, whose tables are not
@@ -153,3 +154,17 @@ def test_quotations_are_found_and_apostrophes_are_not():
 def test_figures_are_read_from_words_int_reads():
     # "10²" passes str.isdigit() and is not a number int() reads; "٣" (three) is.
     assert _figures_in("10² killed, ٣ wounded and 4 missing") == {3, 4}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_shared_hashes_are_the_hashes_is_duplicated_finds(seed):
+    """The sort that finds likely-duplicate candidates keeps the rows is_duplicated keeps:
+    hashes repeated twice or more, in any order, the extremes of UInt64 among them."""
+    import random
+
+    rng = random.Random(seed)
+    values = [rng.choice([0, 2**64 - 1, rng.randrange(50), rng.randrange(2**64)]) for _ in range(2000)]
+    part = pl.DataFrame({"_h": pl.Series(values, dtype=pl.UInt64)})
+    kept = part.filter(pl.col("_h").is_in(shared_hashes(part).implode()))
+    assert kept.equals(part.filter(pl.col("_h").is_duplicated()))
+    assert 0 < kept.height < part.height

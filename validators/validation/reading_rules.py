@@ -348,6 +348,14 @@ def signature_part(
     return tables.frame(spec.name, names, select=select)
 
 
+def shared_hashes(part: pl.DataFrame) -> pl.Series:
+    """The hashes ("_h") two rows or more of a signature part share, found by sorting a copy
+    of the hashes (8 bytes a row). is_duplicated builds a hash table of every row: with it,
+    the claims' records step of a million claims peaked at 586 MiB, without it at 527 MiB."""
+    hashes = part.get_column("_h").sort()
+    return hashes.filter(hashes == hashes.shift(1)).unique()
+
+
 def root_candidates(root_part: pl.DataFrame) -> pl.Series:
     """The ids whose root rows hash alike: two records equal in every field are among them, so
     only their items need hashing (usually none, or a handful)."""

@@ -57,6 +57,7 @@ from claimtrail.validation.reading_rules import (
     likely_duplicates,
     quote_candidates,
     root_candidates,
+    shared_hashes,
     signature_part,
 )
 
@@ -381,11 +382,11 @@ class FastRun:
             if record_type in DUPLICATES:  # the rule's hashes, while the cells are in memory
                 parts.append(signature_part(held, self.layout, spec.name, among))
                 if spec.prop is None and parts[0] is not None:
-                    among = root_candidates(parts[0])
                     # Only rows whose hash another row shares can be in a duplicate: the rest
                     # (a million claims, usually all) are not held while the items pass, nor
                     # grouped by id at the end. root_candidates of what is kept is the same.
-                    parts[0] = parts[0].filter(pl.col("_h").is_duplicated())
+                    parts[0] = parts[0].filter(pl.col("_h").is_in(shared_hashes(parts[0]).implode()))
+                    among = root_candidates(parts[0])
             if spec.prop is None:
                 self.root_rows(g, spec, table)
             else:
