@@ -130,7 +130,8 @@ def graph_rows(df: pl.DataFrame, spec: Table, claimants: pl.Series | None) -> pl
 def _integer(name: str) -> pl.Expr:
     """A cell of digits (an optional minus) as an integer, else null (and null where it is too
     large for Int64)."""
-    return pl.when(pl.col(name).str.contains(r"^-?[0-9]+$")).then(pl.col(name).cast(pl.Int64, strict=False))
+    cell = pl.col(name).cast(pl.String)  # a column read compact is Categorical
+    return pl.when(cell.str.contains(r"^-?[0-9]+$")).then(cell.cast(pl.Int64, strict=False))
 
 
 def casualty_rows(df: pl.DataFrame) -> pl.Expr:
@@ -138,9 +139,9 @@ def casualty_rows(df: pl.DataFrame) -> pl.Expr:
     out_of_order = ((low > best) | (best > high) | (best.is_null() & (low > high))).fill_null(False)
     figure = low.is_not_null() | best.is_not_null() | high.is_not_null()
     # Oversized integers, which polars cannot hold, are selected too.
-    odd = pl.any_horizontal([pl.col(c).str.len_bytes() > 18 for c in ("low", "best", "high")]).fill_null(
-        False
-    )
+    odd = pl.any_horizontal(
+        [pl.col(c).cast(pl.String).str.len_bytes() > 18 for c in ("low", "best", "high")]
+    ).fill_null(False)
     return out_of_order | (figure & pl.col("status").ne_missing("reported")) | odd
 
 
@@ -217,9 +218,12 @@ def pointer_rows(df: pl.DataFrame, texts: Mapping[str, str], chunk: int = 100_00
     keys, numbers = pl.Series(names, dtype=pl.String), pl.Series(range(len(names)), dtype=pl.UInt32)
     at = pl.col("_at")
 
+    def cell(name: str) -> pl.Expr:  # as text: the columns read compact are Categorical
+        return pl.col(name).cast(pl.String)
+
     def as_int(name: str) -> pl.Expr:
-        return pl.when(pl.col(name).str.contains(r"^-?[0-9]{1,18}$")).then(
-            pl.col(name).cast(pl.Int64, strict=False)
+        return pl.when(cell(name).str.contains(r"^-?[0-9]{1,18}$")).then(
+            cell(name).cast(pl.Int64, strict=False)
         )
 
     def given(name: str) -> pl.Expr:
@@ -250,13 +254,13 @@ def pointer_rows(df: pl.DataFrame, texts: Mapping[str, str], chunk: int = 100_00
             .lazy()
             .select(
                 (pl.int_range(pl.len(), dtype=pl.Int64) + offset).alias("_i"),
-                pl.col("source").replace_strict(keys, numbers, default=None).alias("_at"),
+                cell("source").replace_strict(keys, numbers, default=None).alias("_at"),
                 as_int("start").alias("s"),
                 as_int("end").alias("e"),
                 "quote",
                 "prefix",
                 "suffix",
-                ((pl.col("start").str.len_bytes() > 18) | (pl.col("end").str.len_bytes() > 18)).alias("_big"),
+                ((cell("start").str.len_bytes() > 18) | (cell("end").str.len_bytes() > 18)).alias("_big"),
             )
             .filter(at.is_not_null() & given("quote"))  # a source without a text: not checked here
             .filter(
@@ -287,8 +291,8 @@ def pointer_spans(df: pl.DataFrame) -> pl.DataFrame:
     a row, not 32 (about 30 MiB less for 1.58 million pointers)."""
     return df.select(
         pl.col("source").cast(pl.Categorical),
-        pl.col("start").str.strip_chars().cast(pl.Int32, strict=False),
-        pl.col("end").str.strip_chars().cast(pl.Int32, strict=False),
+        pl.col("start").cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False),
+        pl.col("end").cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False),
     )
 
 
@@ -329,7 +333,12 @@ def overlapping_pointers(
         hits.append(
             part.lazy()
             .filter(pl.col("id").is_not_null() & (pl.col("id") != ""))
-            .select("id", "source", _integer("start").alias("s"), _integer("end").alias("e"))
+            .select(
+                "id",
+                pl.col("source").cast(pl.String),
+                _integer("start").alias("s"),
+                _integer("end").alias("e"),
+            )
             .join(spans.lazy(), on="source")
             .filter((pl.col("s") < pl.col("be")) & (pl.col("bs") < pl.col("e")))
             .select("id")

@@ -25,8 +25,8 @@ import polars as pl
 
 from claimtrail.contract.descriptor import PATTERN_END, TABLE_RESOURCE_KEYS, TEXT_RESOURCE_KEYS
 from claimtrail.contract.problems import Problem
-from claimtrail.files.limits import MAX_PROBLEMS
-from claimtrail.validation.fast.tables import ONE_QUERY_ROWS, Fallback, FastTable, read_table
+from claimtrail.files.limits import MAX_PROBLEMS, MAX_TABLE_BYTES
+from claimtrail.validation.fast.tables import ONE_QUERY_ROWS, Fallback, FastTable, holding, read_table
 
 LIMIT_ERRORS = MAX_PROBLEMS  # frictionless' default per table: later rows are not checked
 _TABLE_KEYS = TABLE_RESOURCE_KEYS
@@ -287,6 +287,7 @@ class TableChecks:
         self.schema = schema
         self.fields = schema["fields"]
         self.typed: dict[str, pl.Series] = {}  # typed values (integers), for keys and checks
+        self.integers = {f["name"] for f in self.fields if f.get("type") == "integer"}
         self.cell_errors: list[tuple[int, int, int, Any]] = []  # (row, field number, order, error)
         self.row_errors: list[tuple[int, int, Any]] = []
         self.deferred: list[dict] = []
@@ -355,8 +356,17 @@ class TableChecks:
         """The type and constraint checks of every field. Three queries whatever the number of
         fields, so that a small table costs little: one fetches the odd values Python decides,
         one reads the integers (once: several checks compare them), one finds the rows of
-        every check."""
+        every check.
+
+        A Categorical column (compact_fields) is checked on its distinct values, each check
+        deciding a cell from its value alone; its rows are then those holding a value found
+        wrong. Its integers are not kept: no key is read compact."""
         fields = [(number, spec, _Cells(spec["name"])) for number, spec in enumerate(self.fields, 1)]
+        compact = {
+            name: df.get_column(name).unique().cast(pl.String).to_frame()
+            for name, dtype in df.schema.items()
+            if dtype == pl.Categorical
+        }
         probes: dict[tuple[str, str], pl.Expr] = {}
         for _, spec, cells in fields:
             kind, constraints = _supported(spec)
@@ -365,16 +375,25 @@ class TableChecks:
             if "pattern" in constraints:
                 probes[(cells.name, "pattern")] = cells.pattern_odd(constraints["pattern"])
         odd: dict[tuple[str, str], list[str]] = {}
-        if probes:
+        plain = {key: expr for key, expr in probes.items() if key[0] not in compact}
+        if plain:
             found = df.select(
                 pl.col(name).filter(expr).unique().implode().alias(f"{i}")
-                for i, ((name, _), expr) in enumerate(probes.items())
+                for i, ((name, _), expr) in enumerate(plain.items())
             ).row(0)
-            odd = dict(zip(probes, found))
+            odd = dict(zip(plain, found))
+        for key, expr in probes.items():
+            if key[0] in compact:
+                odd[key] = compact[key[0]].filter(expr).get_column(key[0]).to_list()
         integers = [cells for _, spec, cells in fields if _supported(spec)[0] == "integer"]
-        if integers:
-            frame = df.select(c.integer(odd[(c.name, "integer")]) for c in integers)
-            self.typed = {c.name: frame.get_column(c.name) for c in integers}
+        for c in integers:
+            if c.name in compact:
+                compact[c.name] = compact[c.name].with_columns(
+                    c.integer(odd[(c.name, "integer")]).alias(_typed(c.name))
+                )
+        if any(c.name not in compact for c in integers):
+            frame = df.select(c.integer(odd[(c.name, "integer")]) for c in integers if c.name not in compact)
+            self.typed = {name: frame.get_column(name) for name in frame.columns}
             df = df.hstack([values.alias(_typed(name)) for name, values in self.typed.items()])
         masks: list[tuple[int, int, tuple, pl.Expr]] = []  # (field number, order, error, rows)
         for number, spec, cells in fields:
@@ -390,8 +409,9 @@ class TableChecks:
                     spec.get("falseValues", ["false", "False", "FALSE", "0"])
                 )
                 type_bad = cells.present & ~cells.col.is_in(allowed)
+            checks = []  # (order, error, rows)
             if type_bad is not None:
-                masks.append((number, 0, ("type", number, f'type is "{kind}/{fmt}"', spec), type_bad))
+                checks.append((0, ("type", number, f'type is "{kind}/{fmt}"', spec), type_bad))
             for order, cname in enumerate(_CONSTRAINT_ORDER[kind], 1):
                 if cname not in constraints or (cname == "required" and not constraints[cname]):
                     continue
@@ -408,8 +428,20 @@ class TableChecks:
                     bad = cells.present & (pl.col(_typed(name)) < value)
                 if type_bad is not None:
                     bad = bad & ~type_bad  # a cell of the wrong type has no constraint error
-                error = ("constraint", number, f'constraint "{cname}" is "{value}"', spec)
-                masks.append((number, order, error, bad))
+                checks.append(
+                    (order, ("constraint", number, f'constraint "{cname}" is "{value}"', spec), bad)
+                )
+            if name in compact and checks:
+                wrong = (
+                    compact[name]
+                    .select(
+                        pl.col(name).filter(bad.fill_null(False)).implode().alias(f"{i}")
+                        for i, (*_, bad) in enumerate(checks)
+                    )
+                    .row(0)
+                )
+                checks = [(o, e, holding(name, values)) for (o, e, _), values in zip(checks, wrong)]
+            masks.extend((number, order, error, bad) for order, error, bad in checks)
         if not masks:
             return
         row = pl.int_range(pl.len(), dtype=pl.UInt32)
@@ -488,7 +520,7 @@ class TableChecks:
                 fields = [fields]
             if isinstance(ref_fields, str):
                 ref_fields = [ref_fields]
-            if len(fields) != 1 or ref_fields != ["id"] or fields[0] in self.typed:
+            if len(fields) != 1 or ref_fields != ["id"] or fields[0] in self.integers:
                 raise Fallback("a foreign key on several columns or on a typed column")
             # A table that could not be read is looked into all the same (its stand-in holds
             # no id): frictionless counts those errors towards its 1,000 of the table, and
@@ -501,15 +533,17 @@ class TableChecks:
             checks.append((k, fields[0], target))
         if not checks:
             return
-        dangling = in_halves(
-            df,
-            [
-                _dangling(
-                    _key_value(field), self.sorted_ids[target], _by_hash(df, field, self.sorted_ids[target])
-                ).alias(f"{i}")
-                for i, (_, field, target) in enumerate(checks)
-            ],
-        )
+        exprs = []
+        for i, (_, field, target) in enumerate(checks):
+            known = self.sorted_ids[target]
+            if df.schema[field] == pl.Categorical:
+                # Its distinct values looked up, then the rows holding one that is not there.
+                values = df.get_column(field).unique().cast(pl.String).to_frame()
+                wrong = values.filter(_dangling(_key_value(field), known, _by_hash(values, field, known)))
+                exprs.append(holding(field, wrong.get_column(field).to_list()).fill_null(False).alias(f"{i}"))
+            else:
+                exprs.append(_dangling(_key_value(field), known, _by_hash(df, field, known)).alias(f"{i}"))
+        dangling = in_halves(df, exprs)
         for i, (k, field, target) in enumerate(checks):
             bad = dangling.get_column(f"{i}").alias(field)
             self.fk_bad[field] = bad
@@ -603,10 +637,47 @@ def lookup_ids(table: FastTable) -> pl.Series:
     return table.df.get_column("id")
 
 
-def load_table(root: Path, resource: dict[str, Any], spec, scanning=None) -> tuple[FastTable, list]:
+# A foreign key into a table whose file is at most this long is read compact: its distinct
+# values are at most that table's ids (actors.csv of 50,000 actors: 2.2 MB).
+COMPACT_REFERENCE_BYTES = 8 << 20
+
+
+def compact_fields(schema: dict[str, Any], file_bytes: dict[str, int]) -> tuple[str, ...]:
+    """The fields of a table read as Categorical: those whose schema bounds how many distinct
+    values they hold. A Categorical column holds 4 bytes a cell and each distinct value once;
+    a String column a 16-byte view a cell, empty or not (claims.csv of a million claims: 16
+    MiB a column). Such are the fields with an enum, the integers, dates and booleans (a
+    text's offsets, a few hundred dates), and the foreign keys into a table whose file
+    (``file_bytes``: table name -> its file's bytes) is at most COMPACT_REFERENCE_BYTES. Not
+    a primary key's fields (their order and uniqueness are checked as text), nor free text,
+    whose values are mostly distinct: there Categorical would cost more."""
+    keys = set(schema.get("primaryKey") or [])
+    small = set()
+    for fk in schema.get("foreignKeys") or []:
+        fields = fk.get("fields")
+        fields = [fields] if isinstance(fields, str) else fields or []
+        target = (fk.get("reference") or {}).get("resource")  # "" or none: the table itself
+        if len(fields) == 1 and target and file_bytes.get(target, MAX_TABLE_BYTES) <= COMPACT_REFERENCE_BYTES:
+            small.add(fields[0])
+    return tuple(
+        f["name"]
+        for f in schema["fields"]
+        if f["name"] not in keys
+        and (
+            f.get("type", "string") in ("integer", "date", "boolean")
+            or "enum" in (f.get("constraints") or {})
+            or f["name"] in small
+        )
+    )
+
+
+def load_table(
+    root: Path, resource: dict[str, Any], spec, scanning=None, compact: tuple[str, ...] = ()
+) -> tuple[FastTable, list]:
     """Read one table; returns it with its file's hash and size errors. ``scanning``: the
-    scan of its file, started earlier (read_table)."""
+    scan of its file, started earlier; ``compact``: the fields read as Categorical
+    (read_table)."""
     labels = [f["name"] for f in resource["schema"]["fields"]]
-    df, scan, offsets = read_table(root / spec.path, spec.path, labels, scanning=scanning)
+    df, scan, offsets = read_table(root / spec.path, spec.path, labels, scanning=scanning, compact=compact)
     table = FastTable(spec.path, labels, df, offsets)
     return table, file_errors(resource, scan.sha256, scan.size)

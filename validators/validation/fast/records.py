@@ -26,7 +26,7 @@ import polars as pl
 
 from claimtrail.contract.layout import Column, Table
 from claimtrail.contract.schemas import SchemaSet
-from claimtrail.validation.fast.tables import ONE_QUERY_ROWS, Fallback
+from claimtrail.validation.fast.tables import ONE_QUERY_ROWS, Fallback, by_value
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 STRUCTURE = {
@@ -259,12 +259,12 @@ def column_bad(
             bad = bad | (~empty & ~col.is_in(pointers.ids.implode()))
         return bad.fill_null(True)
     if leaves.covered(location):
-        bad = extra_rows(column)
+        bad = by_value(df, name, extra_rows(column))
         if in_object and not leaves.accepts_null(location):
             bad = bad | empty
         return bad.fill_null(False)
     # A keyword the table schema does not carry: jsonschema-rs on each distinct value.
-    distinct = df.get_column(name).unique()
+    distinct = df.get_column(name).unique().cast(pl.String)
     bad_raw = distinct.gather(leaves.bad_indexes(location, typed_distinct(column, distinct)))
     # jsonschema-rs and Python's re disagree on \x1c-\x1f (Python's \s counts them as space):
     # such values go to the reference validator.
@@ -277,7 +277,7 @@ def column_bad(
     bad = col.is_in(bad_raw.drop_nulls().implode()).fill_null(False) | suspicious
     if bad_raw.null_count():
         bad = bad | col.is_null()
-    return bad
+    return by_value(df, name, bad)
 
 
 class PointerState:

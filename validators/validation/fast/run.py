@@ -39,6 +39,7 @@ from claimtrail.validation.fast.engine import (
     LIMIT_ERRORS,
     TableChecks,
     check_resources,
+    compact_fields,
     contained,
     file_errors,
     load_table,
@@ -165,11 +166,23 @@ class FastRun:
     def run(self) -> None:
         order = [s for record_type in self.layout.root for s in self.specs(record_type)]
         # One table read ahead costs the memory of two at once: not for a large package.
-        self.reader = _Reader(self.root, self.by_name, order, ahead=self.table_bytes < LARGE_TABLES)
+        self.reader = _Reader(
+            self.root, self.by_name, order, ahead=self.table_bytes < LARGE_TABLES, compact=self.compact(order)
+        )
         try:
             self._run()
         finally:
             self.reader.close()
+
+    def compact(self, order: list) -> dict[str, tuple[str, ...]]:
+        """Each table's fields read as Categorical (compact_fields), from the files' sizes."""
+        sizes = {}
+        for spec in order:
+            try:
+                sizes[spec.name] = (self.root / spec.path).stat().st_size
+            except OSError:
+                pass  # not there: its foreign keys' fields are read as text
+        return {spec.name: compact_fields(self.by_name[spec.name]["schema"], sizes) for spec in order}
 
     def specs(self, record_type: str) -> list:
         """The tables of a record type the package lists, root first, in the order read."""
@@ -284,7 +297,8 @@ class FastRun:
                 if "pointers" not in self.lookups:  # read before pointers.csv: coverage reads the files
                     self.spans_complete = False
                     continue
-                ids, values = self.lookups["pointers"], table.df.get_column(column).drop_nulls()
+                ids = self.lookups["pointers"]
+                values = table.df.get_column(column).drop_nulls().cast(pl.String)  # if read compact
                 if values.is_empty():
                     continue
                 if self.sorted_ids.get("pointers") is ids and values.is_sorted():
@@ -774,8 +788,9 @@ class _Reader:
     to 0.41 s against 0.16 s), and read_table would wait for it.
     """
 
-    def __init__(self, root: Path, resources: dict, order: list, ahead: bool):
+    def __init__(self, root: Path, resources: dict, order: list, ahead: bool, compact: dict | None = None):
         self.root, self.resources = root, resources
+        self.compact = compact or {}  # table -> its fields read as Categorical
         # A table the descriptor step refused is never opened by polars: not read ahead.
         order = [s for s in order if not resources[s.name].get("_unsafe")]
         self.following = {a.name: b for a, b in pairwise(order)}  # table -> the one read after it
@@ -790,18 +805,21 @@ class _Reader:
     def load(self, spec) -> tuple[FastTable, list[Any]]:
         ahead, self.next = self.next, None
         if self.pool is None:
-            return load_table(self.root, self.resources[spec.name], spec, self.scans.pop(spec.name, None))
+            return self._load(spec, self.scans.pop(spec.name, None))
         if ahead is not None and ahead[0] == spec.name:
             future = ahead[1]
         else:  # not the table read ahead (the run went another way): this one now
             if ahead is not None:
                 ahead[1].cancel()
-            future = self.pool.submit(load_table, self.root, self.resources[spec.name], spec)
+            future = self.pool.submit(self._load, spec)
         following = self.following.get(spec.name)
         if following is not None:
-            resource = self.resources[following.name]
-            self.next = (following.name, self.pool.submit(load_table, self.root, resource, following))
+            self.next = (following.name, self.pool.submit(self._load, following))
         return future.result()  # its Fallback, raised here as the table's own
+
+    def _load(self, spec, scanning: Future | None = None) -> tuple[FastTable, list[Any]]:
+        resource = self.resources[spec.name]
+        return load_table(self.root, resource, spec, scanning, self.compact.get(spec.name, ()))
 
     def close(self) -> None:
         """Wait for a table or scan still under way (a run that stops early): no thread
@@ -890,7 +908,9 @@ def _rule_frame(
     """What Tables.frame gives (reading_rules.py), from a table's cells as polars reads them
     (``lazy``: the file or the frame in memory, from its row ``first`` on), streamed through
     the filter and expressions."""
-    lazy = lazy.select([pl.col(c).fill_null("") for c in columns]).with_row_index("_row", offset=first)
+    # Cells as text: a column held compact (Categorical) is cast, a slice or a batch at a time.
+    lazy = lazy.select([pl.col(c).cast(pl.String).fill_null("") for c in columns])
+    lazy = lazy.with_row_index("_row", offset=first)
     if where is not None:
         lazy = lazy.filter(where)
     df = lazy.select("_row", *(select if select is not None else [pl.col(c) for c in columns])).collect(

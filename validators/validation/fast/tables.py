@@ -217,9 +217,12 @@ def read_table(
     delimiter: str = ",",
     quote: str = '"',
     scanning: Future[FileScan] | None = None,
+    compact: tuple[str, ...] = (),
 ) -> tuple[pl.DataFrame, FileScan, pl.Series | None]:
     """The table as text cells (null or "" for an empty cell), the file's scan, and the number
-    of line breaks inside the cells before each row (None when there are none).
+    of line breaks inside the cells before each row (None when there are none). The columns
+    named in ``compact`` are read as Categorical (the same cells, each distinct value held
+    once: engine.compact_fields says which).
 
     The scan of the bytes (in a thread: hashing releases the GIL while polars reads) proves
     the structure: every double quote belongs to a well-formed quoted field, and outside
@@ -246,6 +249,7 @@ def read_table(
                 raise_if_empty=False,
                 truncate_ragged_lines=False,
                 encoding="utf8",
+                schema_overrides={c: pl.Categorical for c in compact if c in labels} or None,
             )
         except Exception as e:  # polars' own parse errors: a ragged row, an unterminated quote ...
             # The scan is not needed: dropped if it has not started (a scan run ahead may wait
@@ -258,17 +262,20 @@ def read_table(
     if df.columns != labels:
         raise Fallback(f"{name}: the header is not the schema's field names")
     cols = [pl.col(c) for c in df.columns]
+    # A Categorical column's cells as text: its distinct values (the lengths' maximum), or
+    # every cell (only to count line breaks in cells, which a scan seldom finds).
+    distinct = [_text(df, c, distinct=True) for c in df.columns]
     n, width = df.height, len(labels)
     rows_with_break = n + 1 - (0 if scan.ends_with_break else 1)
     stats = df.select(
-        longest=pl.max_horizontal([c.str.len_bytes().max() for c in cols]) if cols else pl.lit(0),
+        longest=pl.max_horizontal([c.str.len_bytes().max() for c in distinct]) if cols else pl.lit(0),
         blank=pl.all_horizontal([c.is_null() | (c == "") for c in cols]).sum() if cols else pl.lit(0),
         nulls=pl.concat_list([c.null_count() for c in cols])
         if cols
         else pl.lit([], dtype=pl.List(pl.UInt32)),
     ).row(0, named=True)
     if (stats["longest"] or 0) > MAX_CELL and df.select(
-        pl.max_horizontal([c.str.len_chars().max() for c in cols])
+        pl.max_horizontal([c.str.len_chars().max() for c in distinct])
     ).item() > MAX_CELL:
         raise Fallback(f"{name}: an oversized cell")
     if stats["blank"]:
@@ -284,7 +291,7 @@ def read_table(
         # Without a \r in the file a line break is a \n: counted as a literal, twice as fast.
         breaks = [
             c.str.count_matches(_BREAKS) if scan.carriage_returns else c.str.count_matches("\n", literal=True)
-            for c in cols
+            for c in (_text(df, name) for name in df.columns)
         ]
         per_row = df.select(pl.sum_horizontal([b.fill_null(0) for b in breaks]).alias("b"))["b"]
         if int(per_row.sum()) != scan.quoted_breaks:
@@ -293,6 +300,31 @@ def read_table(
         # pointers), and never more than the file's bytes (MAX_TABLE_BYTES, under 2**32).
         offsets = (per_row.cum_sum() - per_row).cast(pl.UInt32)
     return _without_empty_columns(df, stats["nulls"]), scan, offsets
+
+
+def _text(df: pl.DataFrame, name: str, distinct: bool = False) -> pl.Expr:
+    """A column's cells as String (a Categorical one cast), or its distinct values so."""
+    if df.schema[name] != pl.Categorical:
+        return pl.col(name)
+    return (pl.col(name).unique() if distinct else pl.col(name)).cast(pl.String)
+
+
+def holding(name: str, values: list[str | None]) -> pl.Expr:
+    """The rows of column ``name`` holding one of ``values`` (None: a null cell)."""
+    found = pl.col(name).is_in(pl.Series([v for v in values if v is not None], dtype=pl.String).implode())
+    return found | pl.col(name).is_null() if None in values else found
+
+
+def by_value(df: pl.DataFrame, name: str, rows: pl.Expr) -> pl.Expr:
+    """``rows``, a condition on the cells of column ``name`` alone (as text): as it is for a
+    String column; for a Categorical one, decided on its distinct values, the rows then
+    found by the values it holds (a string expression does not take a Categorical, and a
+    few hundred values cost less than a million cells)."""
+    if df.schema[name] != pl.Categorical:
+        return rows
+    values = df.get_column(name).unique().cast(pl.String).to_frame()
+    marked = values.with_columns(rows.fill_null(False).alias("_m"))  # a literal spreads to every value
+    return holding(name, marked.filter(pl.col("_m")).get_column(name).to_list())
 
 
 def _without_empty_columns(df: pl.DataFrame, null_counts: list[int]) -> pl.DataFrame:
