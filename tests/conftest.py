@@ -271,6 +271,17 @@ class SmallPackage:
         }
 
 
+@pytest.fixture(params=["text", "compact"])
+def readings(request, monkeypatch) -> str:
+    """Both ways the fast engine holds a table's cells: as text (a small package) and with
+    the columns compact_fields chooses as Categorical (a large package), here forced."""
+    if request.param == "compact":
+        from claimtrail.validation.fast import run
+
+        monkeypatch.setattr(run, "COMPACT_FROM", 0)
+    return request.param
+
+
 @pytest.fixture
 def small_package(tmp_path) -> Path:
     pkg = SmallPackage(tmp_path / "pkg")

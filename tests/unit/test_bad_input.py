@@ -42,8 +42,9 @@ def snapshot(root: Path) -> dict[str, tuple[str, int]]:
 
 
 @pytest.fixture
-def pkg(tmp_path) -> Path:
-    """The shared small package plus one French source, for Unicode normalisation."""
+def pkg(tmp_path, readings) -> Path:
+    """The shared small package plus one French source, for Unicode normalisation; each test
+    on it runs with the fast engine holding cells as text and compact (conftest.readings)."""
     small = SmallPackage(tmp_path / "pkg")
     records = small.records()
     data = ACCENTED.encode("utf-8")

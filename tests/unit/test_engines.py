@@ -55,13 +55,13 @@ def fast_only(root: Path) -> tuple[Report, str | None]:
     return report, run_fast(root, descriptor, build_layout(), report).fallback
 
 
-def test_fast_engine_handles_the_seeded_package_itself(seeded):
+def test_fast_engine_handles_the_seeded_package_itself(seeded, readings):
     report, fallback = fast_only(seeded)
     assert fallback is None
     assert report.steps == ["descriptor", "tables", "records", "references"][1:]
 
 
-def test_both_engines_report_the_same_problems(seeded):
+def test_both_engines_report_the_same_problems(seeded, readings):
     fast = validate_package(seeded, engine="fast")
     reference = validate_package(seeded, engine="frictionless")
     assert keys(fast) == keys(reference)
@@ -70,7 +70,7 @@ def test_both_engines_report_the_same_problems(seeded):
     assert fast.steps == reference.steps
 
 
-def test_every_seeded_error_is_reported(seeded):
+def test_every_seeded_error_is_reported(seeded, readings):
     manifest = json.loads((seeded / "errors.json").read_text(encoding="utf-8"))
     expected = {(e["path"], e["line"], e["field"], e["check"]) for e in manifest["errors"]}
     checks = {e["check"] for e in manifest["errors"]}
@@ -481,7 +481,7 @@ def test_items_of_a_refused_root_table_do_not_count_as_records_to_assemble(tmp_p
     assert len(enum) == 500 and {p.check for p in enum} == {"constraint-error"}
 
 
-def test_many_errors_of_the_benchmark_kinds_give_the_same_report(tmp_path, monkeypatch):
+def test_many_errors_of_the_benchmark_kinds_give_the_same_report(tmp_path, monkeypatch, readings):
     """Dangling foreign keys, shifted pointers and values outside an enum (benchmarks/invalid.py),
     past frictionless' 1000 errors per table in claims.csv: capped alike, hints alike. The fast
     engine assembles at first 10 of the claims only the record schema reads; it does not reach

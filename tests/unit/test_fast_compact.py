@@ -146,3 +146,28 @@ def test_the_bundled_tables_are_read_compact_by_the_run(name):
     held = {n for n, t in table.df.schema.items() if t == pl.Categorical}
     # A column no row fills is held as a constant null instead (_without_empty_columns).
     assert held == {n for n in chosen if table.df.get_column(n).null_count() < table.height}
+
+
+def test_the_run_reads_compact_from_a_size_of_tables_on(monkeypatch):
+    """A small package's cells are text (faster to read); from COMPACT_FROM bytes of tables,
+    the columns compact_fields chooses are Categorical."""
+    from claimtrail.validation.fast import run
+    from claimtrail.validation.validate import validate_package
+
+    def categorical(limit: int) -> set[tuple[str, str]]:
+        seen: set[tuple[str, str]] = set()
+        load = run._Reader._load
+
+        def spy(self, spec, scanning=None):
+            table, errors = load(self, spec, scanning)
+            seen.update((spec.name, n) for n, t in table.df.schema.items() if t == pl.Categorical)
+            return table, errors
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(run, "COMPACT_FROM", limit)
+            mp.setattr(run._Reader, "_load", spy)
+            assert validate_package(bundled_data_dir()).valid
+        return seen
+
+    assert categorical(run.COMPACT_FROM) == set()
+    assert {("claims", "stance"), ("pointers", "start"), ("pointers", "source")} <= categorical(0)

@@ -16,7 +16,8 @@ from claimtrail.validation.validate import validate_package
 # "fast, read again": the fast engine as it runs on a large package, whose tables are not
 # held in memory for the rules but read again from their files.
 REREAD = "fast, read again"
-ENGINES = ("fast", REREAD, "frictionless")
+COMPACT = "fast, compact"
+ENGINES = ("fast", REREAD, COMPACT, "frictionless")
 
 
 def edit(root, table: str, match: dict, **cells) -> int:
@@ -37,7 +38,11 @@ def found(root, engine: str, check: str) -> list:
     with pytest.MonkeyPatch.context() as mp:
         if engine == REREAD:
             mp.setattr(fast_run, "HOLD_TABLES_BYTES", -1)
-        problems = validate_package(root, engine="fast" if engine == REREAD else engine).sorted_problems()
+        if engine == COMPACT:
+            mp.setattr(fast_run, "COMPACT_FROM", 0)
+        problems = validate_package(
+            root, engine="fast" if engine in (REREAD, COMPACT) else engine
+        ).sorted_problems()
     others = [p for p in problems if p.check != check]
     assert not others, [(p.location, p.check, p.message) for p in others]
     return [(p.path, p.line, p.field) for p in problems]
