@@ -1,6 +1,9 @@
 """Reading the package's CSV tables with polars, and proving the read matches Python's csv.
 
-The fast engine reads each table with polars (all cells as text). Before trusting the read it
+The fast engine reads each table with polars, every cell as text: String, or in a large
+package Categorical for the columns whose schema bounds their values (engine.compact_fields),
+the same text held once per distinct value; a check of such a column decides each distinct
+value and finds the rows by value (by_value). Before trusting the read it
 checks, from one pass over the file's bytes (made in a second thread while polars reads),
 that polars and the reference reader (csvio: Python's csv module) must see the same cells:
 every double quote in a well-formed quoted field, one delimiter fewer than columns and one
