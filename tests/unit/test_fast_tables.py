@@ -128,3 +128,34 @@ def test_a_quote_out_of_place_just_after_a_chunk_without_quotes(tmp_path, monkey
     monkeypatch.setattr(tables, "CHUNK", chunk)
     with pytest.raises(Fallback, match="a double quote inside an unquoted field"):
         _scan(tmp_path, b'id,t\n1,ab"c"\n')
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 13, 64, 1 << 20])
+def test_a_table_read_again_in_pieces_is_the_table_read_whole(tmp_path, size):
+    """Each piece is cut after a line break outside quoted fields, whatever the piece's size:
+    a cell holding a line break, a doubled quote or a comma is never split."""
+    import polars as pl
+
+    data = (
+        "id,quote,note\r\n"
+        'p1,"two\nlines","say ""hi"""\r\n'
+        "p2,,\r\n"
+        'p3,"""quoted""\n, and more","a,b"\r\n'
+        'p4,plain,"\r\n"\r\n'
+        'p5,"last",end'
+    )
+    path = tmp_path / "t.csv"
+    path.write_bytes(data.encode())
+    whole = pl.read_csv(path, infer_schema=False)
+    parts = list(tables.pieces(path, "t.csv", ["id", "quote", "note"], size))
+    assert [first for first, _ in parts] == [sum(p.height for _, p in parts[:i]) for i in range(len(parts))]
+    assert pl.concat([p for _, p in parts]).equals(whole)
+    if size < 8:
+        assert len(parts) > 1
+
+
+def test_a_table_read_again_with_another_header_is_refused(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,other\np1,x\n")
+    with pytest.raises(Fallback, match="changed while it was validated"):
+        list(tables.pieces(path, "t.csv", ["id", "quote"]))

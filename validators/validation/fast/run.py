@@ -48,7 +48,7 @@ from claimtrail.validation.fast.engine import (
     text_file_digest,
 )
 from claimtrail.validation.fast.memory import LARGE_TABLES, give_back, table_bytes
-from claimtrail.validation.fast.tables import Fallback, FastTable, scan_file
+from claimtrail.validation.fast.tables import Fallback, FastTable, pieces, scan_file
 from claimtrail.validation.fast.texts import SourceTexts
 from claimtrail.validation.reading_rules import (
     DUPLICATES,
@@ -360,24 +360,15 @@ class FastRun:
         if spec.name not in self.released or not t.readable:  # an unreadable table has no rows
             return fc.mini_table(t, fc.rows_where(t.df.with_row_index("_row"), where))
         labels = list(t.header)
-        df = (
-            pl.scan_csv(
-                self.root / spec.path,
-                infer_schema=False,
-                has_header=True,
-                quote_char='"',
-                raise_if_empty=False,
-                encoding="utf8",
-            )
-            .with_row_index("_row")
-            .filter(where.fill_null(False))
-            .collect(engine="streaming")
-        )
-        if df.columns[1:] != labels:
-            raise Fallback(f"{spec.path} changed while it was validated")
+        found = [
+            part.with_row_index("_row", offset=first).filter(where.fill_null(False))
+            for first, part in pieces(self.root / spec.path, spec.path, labels)
+        ]
+        empty = pl.DataFrame(schema={"_row": pl.UInt32, **dict.fromkeys(labels, pl.String)})
+        df = pl.concat(found) if found else empty
+        offsets = self.offsets.get(spec.name)
         rows = df.get_column("_row")
         again = FastTable(t.name, labels, df.drop("_row"), None)
-        offsets = self.offsets.get(spec.name)
         out = fc.mini_table(again, pl.Series("i", range(df.height), dtype=pl.UInt32))
         out.lines = [1] + [
             int(r) + 2 + (int(offsets[int(r)]) if offsets is not None else 0) for r in rows.to_list()
@@ -863,16 +854,18 @@ class _FastFrames:
         held = self.run.held_table(name)
         if held is not None:
             return _rule_frame(held.df.lazy(), held, columns, where, select, engine=_engine(held.height))
-        lazy = pl.scan_csv(
-            self.run.root / spec.path,
-            infer_schema=False,
-            has_header=True,
-            quote_char='"',
-            raise_if_empty=False,
-            encoding="utf8",
-        )
         table = FastTable(facade.name, list(facade.header), facade.df, self.run.offsets.get(name))
-        return _rule_frame(lazy, table, columns, where, select)
+        found = [
+            _rule_frame(part.lazy(), table, columns, where, select, first, "in-memory")
+            for first, part in pieces(self.run.root / spec.path, spec.path, list(facade.header))
+        ]
+        if not found:  # no row: the frame of an empty table, as polars makes it
+            found = [
+                _rule_frame(
+                    pl.LazyFrame(schema=dict.fromkeys(table.header, pl.String)), table, columns, where, select
+                )
+            ]
+        return pl.concat(found, rechunk=False)
 
     def path(self, name: str) -> str:
         return self.specs[name].path
