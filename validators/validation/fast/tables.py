@@ -24,6 +24,7 @@ import re
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -43,6 +44,18 @@ CHUNK = 1 << 20
 # of the work; a longer one a check at a time, so that the columns the checks make on the way
 # (a hash set of every pointer id, say) are not all held at once.
 ONE_QUERY_ROWS = 200_000
+
+
+def _read_text(source: Path | bytes, **options: Any) -> pl.DataFrame:
+    """polars' read of a table: every cell as text, an empty file or a ragged row not let through."""
+    return pl.read_csv(
+        source,
+        infer_schema=False,
+        raise_if_empty=False,
+        truncate_ragged_lines=False,
+        encoding="utf8",
+        **options,
+    )
 
 
 class Fallback(Exception):
@@ -243,15 +256,11 @@ def read_table(
         if scanning is None:
             scanning = pool.submit(scan_file, path, name, delimiter.encode(), quote.encode())
         try:
-            df = pl.read_csv(
+            df = _read_text(
                 path,
-                infer_schema=False,
                 has_header=True,
                 separator=delimiter,
                 quote_char=quote,
-                raise_if_empty=False,
-                truncate_ragged_lines=False,
-                encoding="utf8",
                 schema_overrides={c: pl.Categorical for c in compact if c in labels} or None,
             )
         except Exception as e:  # polars' own parse errors: a ragged row, an unterminated quote ...
@@ -331,16 +340,7 @@ def pieces(path: Path, name: str, labels: list[str], size: int = PIECE_BYTES):
                 cut = len(block) if not data else _row_end(block)
                 piece, rest = block[:cut], block[cut:]
                 if piece:
-                    df = pl.read_csv(
-                        piece,
-                        has_header=False,
-                        new_columns=labels,
-                        infer_schema=False,
-                        quote_char='"',
-                        raise_if_empty=False,
-                        truncate_ragged_lines=False,
-                        encoding="utf8",
-                    )
+                    df = _read_text(piece, has_header=False, new_columns=labels, quote_char='"')
                     yield first, df
                     first += df.height
                 if not data:
