@@ -26,7 +26,14 @@ import polars as pl
 from claimtrail.contract.descriptor import PATTERN_END, TABLE_RESOURCE_KEYS, TEXT_RESOURCE_KEYS
 from claimtrail.contract.problems import Problem
 from claimtrail.files.limits import MAX_PROBLEMS, MAX_TABLE_BYTES
-from claimtrail.validation.fast.tables import ONE_QUERY_ROWS, Fallback, FastTable, holding, read_table
+from claimtrail.validation.fast.tables import (
+    ONE_QUERY_ROWS,
+    Fallback,
+    FastTable,
+    by_value,
+    holding,
+    read_table,
+)
 
 LIMIT_ERRORS = MAX_PROBLEMS  # frictionless' default per table: later rows are not checked
 _TABLE_KEYS = TABLE_RESOURCE_KEYS
@@ -536,13 +543,9 @@ class TableChecks:
         exprs = []
         for i, (_, field, target) in enumerate(checks):
             known = self.sorted_ids[target]
-            if df.schema[field] == pl.Categorical:
-                # Its distinct values looked up, then the rows holding one that is not there.
-                values = df.get_column(field).unique().cast(pl.String).to_frame()
-                wrong = values.filter(_dangling(_key_value(field), known, _by_hash(values, field, known)))
-                exprs.append(holding(field, wrong.get_column(field).to_list()).fill_null(False).alias(f"{i}"))
-            else:
-                exprs.append(_dangling(_key_value(field), known, _by_hash(df, field, known)).alias(f"{i}"))
+            wrong = _dangling(_key_value(field), known, _by_hash(df, field, known))
+            # A Categorical column's distinct values are looked up, then the rows found by value.
+            exprs.append(by_value(df, field, wrong).fill_null(False).alias(f"{i}"))
         dangling = in_halves(df, exprs)
         for i, (k, field, target) in enumerate(checks):
             bad = dangling.get_column(f"{i}").alias(field)
