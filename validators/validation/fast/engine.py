@@ -31,6 +31,7 @@ from claimtrail.validation.fast.tables import (
     Fallback,
     FastTable,
     by_value,
+    distinct_text,
     holding,
     read_table,
 )
@@ -370,9 +371,7 @@ class TableChecks:
         wrong. Its integers are not kept: no key is read compact."""
         fields = [(number, spec, _Cells(spec["name"])) for number, spec in enumerate(self.fields, 1)]
         compact = {
-            name: df.get_column(name).unique().cast(pl.String).to_frame()
-            for name, dtype in df.schema.items()
-            if dtype == pl.Categorical
+            name: distinct_text(df, name) for name, dtype in df.schema.items() if dtype == pl.Categorical
         }
         probes: dict[tuple[str, str], pl.Expr] = {}
         for _, spec, cells in fields:

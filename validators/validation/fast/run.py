@@ -364,8 +364,11 @@ class FastRun:
             part.with_row_index("_row", offset=first).filter(where.fill_null(False))
             for first, part in pieces(self.root / spec.path, spec.path, labels)
         ]
-        empty = pl.DataFrame(schema={"_row": pl.UInt32, **dict.fromkeys(labels, pl.String)})
-        df = pl.concat(found) if found else empty
+        df = (
+            pl.concat(found)
+            if found
+            else pl.DataFrame(schema={"_row": pl.UInt32, **dict.fromkeys(labels, pl.String)})
+        )
         offsets = self.offsets.get(spec.name)
         rows = df.get_column("_row")
         again = FastTable(t.name, labels, df.drop("_row"), None)

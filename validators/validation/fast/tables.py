@@ -368,6 +368,11 @@ def _text(df: pl.DataFrame, name: str, distinct: bool = False) -> pl.Expr:
     return (pl.col(name).unique() if distinct else pl.col(name)).cast(pl.String)
 
 
+def distinct_text(df: pl.DataFrame, name: str) -> pl.DataFrame:
+    """A column's distinct values, as text: a frame of one column ``name``."""
+    return df.get_column(name).unique().cast(pl.String).to_frame()
+
+
 def holding(name: str, values: list[str | None]) -> pl.Expr:
     """The rows of column ``name`` holding one of ``values`` (None: a null cell)."""
     found = pl.col(name).is_in(pl.Series([v for v in values if v is not None], dtype=pl.String).implode())
@@ -381,8 +386,9 @@ def by_value(df: pl.DataFrame, name: str, rows: pl.Expr) -> pl.Expr:
     few hundred values cost less than a million cells)."""
     if df.schema[name] != pl.Categorical:
         return rows
-    values = df.get_column(name).unique().cast(pl.String).to_frame()
-    marked = values.with_columns(rows.fill_null(False).alias("_m"))  # a literal spreads to every value
+    marked = distinct_text(df, name).with_columns(
+        rows.fill_null(False).alias("_m")
+    )  # a literal spreads to every value
     return holding(name, marked.filter(pl.col("_m")).get_column(name).to_list())
 
 
