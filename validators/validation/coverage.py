@@ -68,6 +68,10 @@ class Sentence:
     status: str = "unaccounted"  # covered | uncoded | unaccounted
 
 
+# A source's text as coverage is given it: see text_of.
+Text = str | bytes | Callable[[], bytes]
+
+
 class CoverageError(Exception):
     """A source or table cannot be measured (missing, not a regular file, not UTF-8, not CSV):
     names the file; validation reports the precise problem."""
@@ -189,9 +193,10 @@ class Inputs:
     """What coverage reads of a package: its sources (id, path, boilerplate spans, text) in the
     order of sources.csv, and the span of every content pointer (a polars frame of columns
     source, start, end, deliberate). ``read_inputs`` reads them from the files; the fast engine
-    hands over what it has read already, each text as its UTF-8 bytes (see text_of)."""
+    hands over what it has read already, each text as its UTF-8 bytes, or, once its sentences
+    are split, as a function that reads it again (see text_of)."""
 
-    sources: list[tuple[str, str, list[tuple[int, int]], str | bytes]]
+    sources: list[tuple[str, str, list[tuple[int, int]], Text]]
     spans: Any
     # The sources' content sentences, when they are being split already (the fast engine
     # splits them in a second thread while it checks the tables): called for the list.
@@ -354,14 +359,17 @@ def _sentences(inputs: Inputs) -> list[list[tuple[int, int]]]:
     return inputs.sentences() if inputs.sentences is not None else content_sentences(inputs.sources)
 
 
-def text_of(text: str | bytes) -> str:
-    """A source's text, given as such or as its UTF-8 bytes (held so: a third of the memory of
-    a str of accented text, and decoded only where coverage reads it)."""
+def text_of(text: Text) -> str:
+    """A source's text, given as such, as its UTF-8 bytes (held so: a third of the memory of
+    a str of accented text, and decoded only where coverage reads it) or as a function giving
+    them (which raises CoverageError when it cannot)."""
+    if callable(text):
+        text = text()
     return text if isinstance(text, str) else text.decode("utf-8")
 
 
 def content_sentences(
-    sources: list[tuple[str, str, list[tuple[int, int]], str | bytes]],
+    sources: list[tuple[str, str, list[tuple[int, int]], Text]],
 ) -> list[list[tuple[int, int]]]:
     """The content sentences of each (id, path, boilerplate spans, text), in order."""
     out = []
@@ -450,7 +458,10 @@ def coverage_problems(root: Path, descriptor: dict[str, Any], inputs: Inputs | N
         for (start, end), status in zip(spans, statuses, strict=True):
             if status != "unaccounted":
                 continue
-            text = text if text is not None else text_of(given)
+            try:
+                text = text if text is not None else text_of(given)
+            except CoverageError as e:  # a text read again that is not the one checked
+                return [Problem(path, CHECK, str(e))]
             line, column = line_col(text, start)
             problems.append(
                 Problem(

@@ -11,9 +11,11 @@ the reference record-schema step and to checks.py.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,13 @@ import polars as pl
 
 from claimtrail.contract.descriptor import table_schema
 from claimtrail.contract.problems import Problem, Report
-from claimtrail.files.limits import MAX_PROBLEMS
+from claimtrail.files.limits import MAX_PROBLEMS, MAX_SOURCE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import CsvTable
 from claimtrail.validation import checks
 from claimtrail.validation.coverage import (
     FULL,
+    CoverageError,
     Inputs,
     PackedSentences,
     content_columns,
@@ -164,6 +168,7 @@ class FastRun:
         self.full_coverage = coverage_setting(descriptor) == (FULL, None)
         self.coverage_sources: list | None = None  # (id, path, boilerplate, UTF-8 text) of every source
         self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_BYTES), packed
+        self.texts_read = False  # pointer_rows has read every text (let_texts_go)
 
     def run(self) -> None:
         order = [s for record_type in self.layout.root for s in self.specs(record_type)]
@@ -236,6 +241,7 @@ class FastRun:
     def check_table(self, spec) -> FastTable:
         """Read one table and run its Table Schema checks."""
         self.step(f"tables: {spec.path}")
+        self.let_texts_go()
         resource = self.by_name[spec.name]
         if resource.get("schema") != table_schema(spec):
             # records.py relies on the fields carrying the JSON Schemas' constraints.
@@ -613,12 +619,35 @@ class FastRun:
             self.splitting = pool.submit(lambda: PackedSentences(content_sentences(sources)))
             pool.shutdown(wait=False)  # the thread ends with its one task
 
+    def let_texts_go(self) -> None:
+        """A large package's texts, once pointer_rows and the sentence splitting have read
+        them, are held no more: a check that asks for one later reads it again (SourceTexts),
+        and coverage, for the words of a sentence it reports. Only the bytes check_sources
+        hashed are taken."""
+        if not self.texts_read or self.table_bytes < LARGE_TABLES or not self.texts:
+            return
+        if self.full_coverage and self.coverage_sources is not None:
+            if self.splitting is None or not self.splitting.done():
+                return  # coverage splits them at the end, or the split is not done yet
+        paths = {src.record.get("id"): src.record.get("path") for src in self.sources}
+        if len(paths) != len(self.sources):
+            return  # an id twice: which of its files gave the text is check_sources' to know
+        self.texts.let_go(lambda key: _read_again(self.root, paths[key], self.digests, Fallback))
+        if self.coverage_sources is not None:
+            self.coverage_sources = [
+                (key, path, boiler, partial(_read_again, self.root, path, self.digests, CoverageError))
+                for key, path, boiler, _ in self.coverage_sources
+            ]
+        self.texts_read = False  # once
+        give_back()
+
     def pointer_texts(self) -> None:
         """check_pointers on the pointers whose span, quote, prefix or suffix may be wrong."""
         if self.pointers is None:
             return
         self.step("pointers: quotes against the texts")
         rows = pl.Series(fc.pointer_rows(self.pointers.df, self.texts), dtype=pl.UInt32)
+        self.texts_read = True
         # check_pointers stops after MAX_PROBLEMS failing pointers, in row order: when it stops
         # among the first candidates, the others need not be assembled (as schema_later).
         found = self.pointer_problems(rows.head(SCHEMA_FIRST)) if len(rows) > SCHEMA_FIRST else None
@@ -826,6 +855,18 @@ class _Reader:
         for pool in (self.pool, self.scanner):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_again(root: Path, path: str, digests: dict[str, tuple[str, int]], error: type[Exception]) -> bytes:
+    """A source text read again once let go (let_texts_go): the bytes check_sources hashed, or
+    ``error`` (Fallback in the run, CoverageError in coverage) when the file is not those now."""
+    try:
+        data = read_regular(root / path, MAX_SOURCE_BYTES, root)
+    except UnsafeFile as e:
+        raise error(f"{path} changed while it was validated: {e.reason}") from None
+    if (hashlib.sha256(data).hexdigest(), len(data)) != digests.get(path):
+        raise error(f"{path} changed while it was validated")
+    return data
 
 
 def _cannot_open(path: str):

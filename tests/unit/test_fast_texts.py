@@ -1,0 +1,95 @@
+"""The source texts a fast run holds (fast/texts.py), and how a large package's are let go once
+pointer_rows and the sentence splitting have read them (run.py, let_texts_go): a text asked
+for later is read again, and only the bytes that were checked are taken."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+
+import pytest
+from conftest import REPO, write_descriptor
+
+from claimtrail.validation.coverage import CoverageError, text_of
+from claimtrail.validation.fast import run as fast_run
+from claimtrail.validation.fast.tables import Fallback
+from claimtrail.validation.fast.texts import SourceTexts
+from claimtrail.validation.validate import validate_package
+
+
+def test_a_text_let_go_is_read_again_once_and_held():
+    texts = SourceTexts({"a": "Ülé gone", "b": "Horse riders"})
+    asked: list[str] = []
+
+    def read(key: str) -> bytes:
+        asked.append(key)
+        return {"a": "Ülé gone", "b": "Horse riders"}[key].encode("utf-8")
+
+    texts.let_go(read)
+    assert sorted(texts) == ["a", "b"] and "a" in texts and len(texts) == 2
+    assert texts["a"] == "Ülé gone" and texts.raw("a") == "Ülé gone".encode()
+    assert texts.get("b") == "Horse riders"
+    assert asked == ["a", "b"]  # each read once, then held
+
+
+def test_a_text_read_again_must_be_the_bytes_that_were_checked(tmp_path):
+    path = tmp_path / "sources" / "s.txt"
+    path.parent.mkdir()
+    path.write_bytes(b"Horse riders")
+    digests = {"sources/s.txt": (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_size)}
+    assert fast_run._read_again(tmp_path, "sources/s.txt", digests, Fallback) == b"Horse riders"
+    path.write_bytes(b"Horse riders!")
+    with pytest.raises(Fallback, match=r"sources/s\.txt changed while it was validated"):
+        fast_run._read_again(tmp_path, "sources/s.txt", digests, Fallback)
+    path.unlink()
+    with pytest.raises(CoverageError, match=r"sources/s\.txt changed while it was validated"):
+        fast_run._read_again(tmp_path, "sources/s.txt", digests, CoverageError)
+
+
+def test_coverage_takes_a_text_as_a_function_that_reads_it():
+    assert text_of(lambda: "Ülé".encode()) == "Ülé"
+    assert text_of(b"ab") == "ab" and text_of("ab") == "ab"
+
+
+def _generated(root):
+    spec = importlib.util.spec_from_file_location("claimtrail_generate", REPO / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(root, 20, seed=7)
+
+
+@pytest.mark.parametrize("uncoded", ["kept", "emptied"])
+def test_a_large_package_lets_its_texts_go_with_the_same_verdict(tmp_path, monkeypatch, uncoded):
+    """A generated package validated as a large one is: its texts let go once the pointers'
+    quotes are checked and the sentences split (waited for here, so that it is certain), and
+    read again where a check or coverage asks (uncoded.csv emptied: coverage quotes the
+    sentences no record covers); the report is the one of the texts held."""
+    _generated(tmp_path)
+    if uncoded == "emptied":
+        path = tmp_path / "uncoded.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+        write_descriptor(tmp_path)
+    held = validate_package(tmp_path)
+    let_go: list[int] = []
+    original_let_go, original_split = SourceTexts.let_go, fast_run.FastRun.split_ahead
+
+    def counted(self, read):
+        let_go.append(len(self))
+        original_let_go(self, read)
+
+    def split_now(self):
+        original_split(self)
+        if self.splitting is not None:
+            self.splitting.result()
+
+    monkeypatch.setattr(fast_run, "LARGE_TABLES", 0)
+    monkeypatch.setattr(fast_run, "SPLIT_AHEAD_BYTES", 0)
+    monkeypatch.setattr(SourceTexts, "let_go", counted)
+    monkeypatch.setattr(fast_run.FastRun, "split_ahead", split_now)
+    report = validate_package(tmp_path)
+    assert len(let_go) == 1 and let_go[0] > 0  # every source's text, once
+    assert report.valid == held.valid == (uncoded == "kept")
+    assert report.steps == held.steps and report.counts == held.counts
+    assert report.sorted_problems() == held.sorted_problems()
+    if uncoded == "emptied":
+        assert {p.check for p in report.sorted_problems()} == {"uncovered-sentence"}
