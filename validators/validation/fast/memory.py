@@ -4,16 +4,21 @@ Two allocators hold what a validation frees:
 
 - polars' (jemalloc) keeps freed pages for about ten seconds, then as pages the kernel may
   take back but still counts as resident. A step's transient columns (a table read, the hashes
-  of its rows) so stay while the next step makes its own. Told to return them at once
-  (small_heap), a `claimtrail validate` of a million claims peaked at 738 MiB and 739 MiB
-  against 829 MiB, in 14.7 s and 15.3 s against 12.7 s: the extra time is the system calls.
-  Shorter delays than the default (200 ms, 1 s, with jemalloc's purging thread) gave 782 MiB
-  to 804 MiB. jemalloc reads the setting once, when polars is loaded: the command sets it
-  before anything imports polars, and an in-process caller keeps the allocator it has.
-  A small package does not need it: at 100,000 claims (48 MB of tables) the setting took
-  2.49 s to 2.75 s and 174 MiB against 2.08 s to 2.48 s and 217 MiB to 242 MiB without it (three
-  runs each, twice): the pages are faulted in again, 215,000 minor faults against 87,000. So
-  it is set only for a package whose tables hold LARGE_TABLES bytes or more.
+  of its rows) so stay while the next step makes its own. small_heap tells it to return them
+  after 100 ms, by its purging thread (JEMALLOC_SETTING). Returned at once (decay 0, the
+  setting before), every page a step frees is faulted in again by the next: at a million
+  claims 1.85 million minor faults against 0.86 million, 5.4 s to 7.7 s of system time against
+  2.5 s to 3.8 s, and 18.6 s to 20.2 s against 14.2 s to 17.2 s (three runs each, alternately),
+  for a peak of 533 MiB to 536 MiB against 548 MiB to 550 MiB; the package of 300,000 errors
+  peaked at 563 MiB to 580 MiB (three runs). Before the texts were let go (texts.py) the same
+  setting took that package to 584 MiB to 627 MiB, past the bound: delays of 20 ms to 200 ms,
+  one or two arenas and a lower oversize threshold moved it by less than the spread of a run.
+  jemalloc reads the setting once, when polars is loaded: the command sets it before anything
+  imports polars, and an in-process caller keeps the allocator it has.
+  A small package does not need it: at 100,000 claims (48 MB of tables) returning pages at once
+  took 2.49 s to 2.75 s and 174 MiB against 2.08 s to 2.48 s and 217 MiB to 242 MiB without
+  it (three runs each, twice): the pages are faulted in again, 215,000 minor faults against
+  87,000. So it is set only for a package whose tables hold LARGE_TABLES bytes or more.
 - Python's larger objects (a source's record, a text as str, a list of a million ids) live in
   glibc's heap, which keeps the freed pages that lie between live ones: after the sources'
   step at a million claims, about 60 MiB. malloc_trim returns them in a few milliseconds
@@ -29,7 +34,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-JEMALLOC_SETTING = "dirty_decay_ms:0,muzzy_decay_ms:0"
+JEMALLOC_SETTING = "dirty_decay_ms:100,muzzy_decay_ms:0,background_thread:true"
 # What polars' import writes into the environment when it finds no setting (polars/__init__.py;
 # POLARS_THP=1 adds the thp options): a child of a process that imported polars inherits it,
 # and it is then polars' choice, not the user's.
