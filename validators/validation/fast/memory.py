@@ -7,8 +7,8 @@ Two allocators hold what a validation frees:
   of its rows) so stay while the next step makes its own. small_heap tells it to return them
   after 100 ms, by its purging thread (JEMALLOC_SETTING). Returned at once (decay 0, the
   setting before), every page a step frees is faulted in again by the next: at a million
-  claims 1.85 million minor faults against 0.86 million, 5.4 s to 7.7 s of system time against
-  2.5 s to 3.8 s, and 18.6 s to 20.2 s against 14.2 s to 17.2 s (three runs each, alternately),
+  claims 1.85 million minor faults against 0.86 million, 6.3 s to 7.7 s of system time against
+  3.0 s to 3.8 s, and 18.6 s to 20.2 s against 14.2 s to 17.2 s (three runs each, alternately),
   for a peak of 533 MiB to 536 MiB against 548 MiB to 550 MiB; the package of 300,000 errors
   peaked at 563 MiB to 580 MiB (three runs). Before the texts were let go (texts.py) the same
   setting took that package to 584 MiB to 627 MiB, past the bound: delays of 20 ms to 200 ms,
