@@ -168,7 +168,7 @@ class FastRun:
         self.full_coverage = coverage_setting(descriptor) == (FULL, None)
         self.coverage_sources: list | None = None  # (id, path, boilerplate, UTF-8 text) of every source
         self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_BYTES), packed
-        self.texts_read = False  # pointer_rows has read every text (let_texts_go)
+        self.texts_to_let_go = False  # pointer_rows has read every text, not let go yet
 
     def run(self) -> None:
         order = [s for record_type in self.layout.root for s in self.specs(record_type)]
@@ -624,7 +624,7 @@ class FastRun:
         them, are held no more: a check that asks for one later reads it again (SourceTexts),
         and coverage, for the words of a sentence it reports. Only the bytes check_sources
         hashed are taken."""
-        if not self.texts_read or self.table_bytes < LARGE_TABLES or not self.texts:
+        if not self.texts_to_let_go or self.table_bytes < LARGE_TABLES or not self.texts:
             return
         if self.full_coverage and self.coverage_sources is not None:
             if self.splitting is None or not self.splitting.done():
@@ -638,7 +638,7 @@ class FastRun:
                 (key, path, boiler, partial(_read_again, self.root, path, self.digests, CoverageError))
                 for key, path, boiler, _ in self.coverage_sources
             ]
-        self.texts_read = False  # once
+        self.texts_to_let_go = False
         give_back()
 
     def pointer_texts(self) -> None:
@@ -647,7 +647,7 @@ class FastRun:
             return
         self.step("pointers: quotes against the texts")
         rows = pl.Series(fc.pointer_rows(self.pointers.df, self.texts), dtype=pl.UInt32)
-        self.texts_read = True
+        self.texts_to_let_go = True
         # check_pointers stops after MAX_PROBLEMS failing pointers, in row order: when it stops
         # among the first candidates, the others need not be assembled (as schema_later).
         found = self.pointer_problems(rows.head(SCHEMA_FIRST)) if len(rows) > SCHEMA_FIRST else None
