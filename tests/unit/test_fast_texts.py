@@ -44,6 +44,11 @@ def test_a_text_read_again_must_be_the_bytes_that_were_checked(tmp_path):
     path.unlink()
     with pytest.raises(CoverageError, match=r"sources/s\.txt changed while it was validated"):
         fast_run._read_again(tmp_path, "sources/s.txt", digests, CoverageError)
+    # The same bytes, now through a link out of sources/: refused, as check_sources refuses it.
+    (tmp_path / "elsewhere.txt").write_bytes(b"Horse riders")
+    path.symlink_to(tmp_path / "elsewhere.txt")
+    with pytest.raises(Fallback, match="leads out of sources/"):
+        fast_run._read_again(tmp_path, "sources/s.txt", digests, Fallback)
 
 
 def test_coverage_takes_a_text_as_a_function_that_reads_it():

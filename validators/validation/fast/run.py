@@ -27,6 +27,7 @@ from claimtrail.contract.problems import Problem, Report
 from claimtrail.files.limits import MAX_PROBLEMS, MAX_SOURCE_BYTES
 from claimtrail.files.safe_open import UnsafeFile, read_regular
 from claimtrail.package.csvio import CsvTable
+from claimtrail.package.paths import safe_source_path
 from claimtrail.validation import checks
 from claimtrail.validation.coverage import (
     FULL,
@@ -860,8 +861,11 @@ class _Reader:
 def _read_again(root: Path, path: str, digests: dict[str, tuple[str, int]], error: type[Exception]) -> bytes:
     """A source text read again once let go (let_texts_go): the bytes check_sources hashed, or
     ``error`` (Fallback in the run, CoverageError in coverage) when the file is not those now."""
+    resolved, why = safe_source_path(root, path)  # as check_sources opens it: under sources/
+    if resolved is None:
+        raise error(f"{path} changed while it was validated: {why}")
     try:
-        data = read_regular(root / path, MAX_SOURCE_BYTES, root)
+        data = read_regular(resolved, MAX_SOURCE_BYTES, root)
     except UnsafeFile as e:
         raise error(f"{path} changed while it was validated: {e.reason}") from None
     if (hashlib.sha256(data).hexdigest(), len(data)) != digests.get(path):

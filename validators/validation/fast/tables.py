@@ -386,9 +386,8 @@ def by_value(df: pl.DataFrame, name: str, rows: pl.Expr) -> pl.Expr:
     few hundred values cost less than a million cells)."""
     if df.schema[name] != pl.Categorical:
         return rows
-    marked = distinct_text(df, name).with_columns(
-        rows.fill_null(False).alias("_m")
-    )  # a literal spreads to every value
+    # A literal in ``rows`` spreads to every value.
+    marked = distinct_text(df, name).with_columns(rows.fill_null(False).alias("_m"))
     return holding(name, marked.filter(pl.col("_m")).get_column(name).to_list())
 
 
