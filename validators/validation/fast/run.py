@@ -633,7 +633,8 @@ class FastRun:
         paths = {src.record.get("id"): src.record.get("path") for src in self.sources}
         if len(paths) != len(self.sources):
             return  # an id twice: which of its files gave the text is check_sources' to know
-        self.texts.let_go(lambda key: _read_again(self.root, paths[key], self.digests, Fallback))
+        root, digests = self.root, self.digests  # not self: the run would hold itself
+        self.texts.let_go(lambda key: _read_again(root, paths[key], digests, Fallback))
         if self.coverage_sources is not None:
             self.coverage_sources = [
                 (key, path, boiler, partial(_read_again, self.root, path, self.digests, CoverageError))
