@@ -120,3 +120,42 @@ def test_too_late_once_polars_is_loaded(monkeypatch, large_package):
     monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
     small_heap(large_package)
     assert "_RJEM_MALLOC_CONF" not in os.environ
+
+
+def test_the_collector_is_paused_while_the_fast_engine_assembles_records_only(monkeypatch):
+    """Paused for the assembly (its passes were half of it at 10,000 sources), given back as
+    it was, also when the assembly raises; the reference engine's assembly is left alone."""
+    import gc
+
+    from conftest import REPO
+
+    import claimtrail.package.records as records
+    from claimtrail.validation import validate
+    from claimtrail.validation.fast.memory import collector_paused
+    from claimtrail.validation.validate import validate_package
+
+    seen: list[bool] = []
+    original = records.assemble
+
+    def watched(layout, tables):
+        seen.append(gc.isenabled())
+        return original(layout, tables)
+
+    monkeypatch.setattr(records, "assemble", watched)  # as the fast engine imports it
+    monkeypatch.setattr(validate, "assemble", watched)  # as the reference's module holds it
+    data = REPO / "data"
+    assert validate_package(data).valid and seen and not any(seen)  # the fast engine: paused
+    seen.clear()
+    assert validate_package(data, engine="frictionless").valid and seen and all(seen)
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # disabled by someone else: left so
+    finally:
+        gc.enable()

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 JEMALLOC_SETTING = "dirty_decay_ms:100,muzzy_decay_ms:0,background_thread:true"
@@ -88,3 +90,21 @@ def give_back() -> None:
     """Return the C heap's free pages to the system, where the C library can."""
     if _TRIM is not None:
         _TRIM(0)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's collector of cycles paused while records are assembled: they are many new
+    dicts and tuples and hold no cycle, and each pass of the collector, due every few hundred
+    new objects, visits every object alive. The 10,000 sources of the benchmark's package of
+    a million claims, with their boilerplate and pointers, took 0.79 s to 0.88 s to assemble
+    with its passes and 0.42 s without. Not for the reference engine: frictionless leaves
+    cycles that those passes free (8,617 objects at 10,000 claims), and paused it held them
+    through the assembly, 50 MiB more."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

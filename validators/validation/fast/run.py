@@ -52,7 +52,7 @@ from claimtrail.validation.fast.engine import (
     table_problem,
     text_file_digest,
 )
-from claimtrail.validation.fast.memory import LARGE_TABLES, give_back, table_bytes
+from claimtrail.validation.fast.memory import LARGE_TABLES, collector_paused, give_back, table_bytes
 from claimtrail.validation.fast.tables import Fallback, FastTable, pieces, scan_file
 from claimtrail.validation.fast.texts import SourceTexts
 from claimtrail.validation.reading_rules import (
@@ -585,7 +585,8 @@ class FastRun:
                     pointers, fc.first_rows(pointers, fc.pointer_ids(self.layout, record_type, minis))
                 )
             )
-        return assemble(self.layout, tables)[record_type]
+        with collector_paused():
+            return assemble(self.layout, tables)[record_type]
 
     def after_assembly(self, record_type: str, records: list) -> None:
         if record_type == "source":
