@@ -63,18 +63,9 @@ def _generated(root):
     module.generate(root, 20, seed=7)
 
 
-@pytest.mark.parametrize("uncoded", ["kept", "emptied"])
-def test_a_large_package_lets_its_texts_go_with_the_same_verdict(tmp_path, monkeypatch, uncoded):
-    """A generated package validated as a large one is: its texts let go once the pointers'
-    quotes are checked and the sentences split (waited for here, so that it is certain), and
-    read again where a check or coverage asks (uncoded.csv emptied: coverage quotes the
-    sentences no record covers); the report is the one of the texts held."""
-    _generated(tmp_path)
-    if uncoded == "emptied":
-        path = tmp_path / "uncoded.csv"
-        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
-        write_descriptor(tmp_path)
-    held = validate_package(tmp_path)
+def _as_large(monkeypatch) -> list[int]:
+    """Validation as of a large package, the sentences split ahead and waited for, so that the
+    texts are certain to be let go; returns, as they are, how many texts each let_go let go."""
     let_go: list[int] = []
     original_let_go, original_split = SourceTexts.let_go, fast_run.FastRun.split_ahead
 
@@ -91,6 +82,22 @@ def test_a_large_package_lets_its_texts_go_with_the_same_verdict(tmp_path, monke
     monkeypatch.setattr(fast_run, "SPLIT_AHEAD_BYTES", 0)
     monkeypatch.setattr(SourceTexts, "let_go", counted)
     monkeypatch.setattr(fast_run.FastRun, "split_ahead", split_now)
+    return let_go
+
+
+@pytest.mark.parametrize("uncoded", ["kept", "emptied"])
+def test_a_large_package_lets_its_texts_go_with_the_same_verdict(tmp_path, monkeypatch, uncoded):
+    """A generated package validated as a large one is: its texts let go once the pointers'
+    quotes are checked and the sentences split (waited for here, so that it is certain), and
+    read again where a check or coverage asks (uncoded.csv emptied: coverage quotes the
+    sentences no record covers); the report is the one of the texts held."""
+    _generated(tmp_path)
+    if uncoded == "emptied":
+        path = tmp_path / "uncoded.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+        write_descriptor(tmp_path)
+    held = validate_package(tmp_path)
+    let_go = _as_large(monkeypatch)
     report = validate_package(tmp_path)
     assert len(let_go) == 1 and let_go[0] > 0  # every source's text, once
     assert report.valid == held.valid == (uncoded == "kept")
@@ -115,28 +122,13 @@ def test_a_run_whose_texts_were_let_go_is_freed_when_it_ends(tmp_path, monkeypat
         original_init(self, *args, **kwargs)
         runs.append(weakref.ref(self))
 
-    original_split, let_go = fast_run.FastRun.split_ahead, SourceTexts.let_go
-    went: list[bool] = []
-
-    def split_now(self):
-        original_split(self)
-        if self.splitting is not None:
-            self.splitting.result()
-
-    def counted(self, read):
-        went.append(True)
-        let_go(self, read)
-
-    monkeypatch.setattr(fast_run, "LARGE_TABLES", 0)
-    monkeypatch.setattr(fast_run, "SPLIT_AHEAD_BYTES", 0)
-    monkeypatch.setattr(fast_run.FastRun, "split_ahead", split_now)
+    let_go = _as_large(monkeypatch)
     monkeypatch.setattr(fast_run.FastRun, "__init__", init)
-    monkeypatch.setattr(SourceTexts, "let_go", counted)
     enabled = gc.isenabled()
     gc.disable()
     try:
         report = validate_package(tmp_path)
-        assert report.valid and len(runs) == 1 and went == [True]
+        assert report.valid and len(runs) == 1 and len(let_go) == 1
         assert runs[0]() is None  # freed by reference counting alone
     finally:
         if enabled:

@@ -23,6 +23,9 @@ Two allocators hold what a validation frees:
   glibc's heap, which keeps the freed pages that lie between live ones: after the sources'
   step at a million claims, about 60 MiB. malloc_trim returns them in a few milliseconds
   (give_back). Elsewhere (another C library, another system) it does nothing.
+
+Python's collector of cycles is a cost of the heap too: it is paused while the fast engine
+assembles records (collector_paused).
 """
 
 from __future__ import annotations
