@@ -34,10 +34,11 @@ def safe_source_path(root: Path, relative: str) -> tuple[Path | None, str | None
         return None, f"the path {relative!r} contains '..'; it must stay inside {SOURCES_FOLDER}/"
     if parts[0] != SOURCES_FOLDER:
         return None, f"the path {relative!r} is not inside {SOURCES_FOLDER}/"
-    folder = root / SOURCES_FOLDER
+    # Joined as strings: pathlib's parsing was a third of the cost for 10,000 texts.
+    folder = os.path.join(root, SOURCES_FOLDER)
     try:
         # regular_file resolves the path and refuses one that leads out of the folder.
-        return regular_file(root / relative, folder), None
+        return regular_file(os.path.join(root, relative), folder), None
     except UnsafeFile as e:
         if "leads out" in e.reason:
             return None, f"the path {relative!r} leads out of {SOURCES_FOLDER}/ (through a symbolic link)"

@@ -18,7 +18,7 @@ from typing import Any
 from claimtrail.contract.layout import Layout
 from claimtrail.contract.problems import Problem
 from claimtrail.files.limits import MAX_NEAR_MISSES, MAX_PROBLEMS, MAX_SOURCE_BYTES
-from claimtrail.files.safe_open import UnsafeFile, read_regular
+from claimtrail.files.safe_open import UnsafeFile, read_resolved
 from claimtrail.package.csvio import CsvTable
 from claimtrail.package.locate import near_miss
 from claimtrail.package.paths import safe_source_path
@@ -59,7 +59,7 @@ def check_sources(pkg: Package) -> Iterator[Problem]:
             yield pkg.problem(src.origin_of(("path",)), check, f"source {rec.get('id')}: {why}")
             continue
         try:
-            data = read_regular(path, MAX_SOURCE_BYTES, pkg.root)
+            data = read_resolved(path, MAX_SOURCE_BYTES)  # safe_source_path resolved it
         except UnsafeFile as e:
             yield pkg.problem(src.origin_of(("path",)), "source-path", f"source {rec.get('id')}: {e.reason}")
             continue

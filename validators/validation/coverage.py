@@ -22,7 +22,7 @@ from typing import Any
 from claimtrail.contract.layout import Layout, build_layout
 from claimtrail.contract.problems import Problem
 from claimtrail.files.limits import MAX_COLUMNS, MAX_SOURCE_BYTES, MAX_TABLE_BYTES
-from claimtrail.files.safe_open import UnsafeFile, read_regular
+from claimtrail.files.safe_open import UnsafeFile, read_regular, read_resolved
 from claimtrail.package.csvio import read_csv
 from claimtrail.package.paths import safe_source_path
 
@@ -268,7 +268,7 @@ def read_inputs(root: Path, layout: Layout | None = None) -> Inputs:
         if file is None:
             raise CoverageError(f"source {source}: {why}")
         try:
-            sources.append((source, path, boiler, read_regular(file, MAX_SOURCE_BYTES, root).decode("utf-8")))
+            sources.append((source, path, boiler, read_resolved(file, MAX_SOURCE_BYTES).decode("utf-8")))
         except UnsafeFile as refused:
             raise CoverageError(f"source {source}: {path}: {refused.reason}") from None
         except UnicodeDecodeError as bad:

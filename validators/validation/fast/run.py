@@ -25,7 +25,7 @@ import polars as pl
 from claimtrail.contract.descriptor import table_schema
 from claimtrail.contract.problems import Problem, Report
 from claimtrail.files.limits import MAX_PROBLEMS, MAX_SOURCE_BYTES
-from claimtrail.files.safe_open import UnsafeFile, read_regular
+from claimtrail.files.safe_open import UnsafeFile, read_resolved
 from claimtrail.package.csvio import CsvTable
 from claimtrail.package.paths import safe_source_path
 from claimtrail.validation import checks
@@ -867,7 +867,7 @@ def _read_again(root: Path, path: str, digests: dict[str, tuple[str, int]], erro
     if resolved is None:
         raise error(f"{path} changed while it was validated: {why}")
     try:
-        data = read_regular(resolved, MAX_SOURCE_BYTES, root)
+        data = read_resolved(resolved, MAX_SOURCE_BYTES)
     except UnsafeFile as e:
         raise error(f"{path} changed while it was validated: {e.reason}") from None
     if (hashlib.sha256(data).hexdigest(), len(data)) != digests.get(path):
