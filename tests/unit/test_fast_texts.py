@@ -133,3 +133,29 @@ def test_a_run_whose_texts_were_let_go_is_freed_when_it_ends(tmp_path, monkeypat
     finally:
         if enabled:
             gc.enable()
+
+
+def test_a_text_located_ahead_then_replaced_by_a_link_is_refused(bundled_copy, tmp_path, monkeypatch):
+    """The fast engine locates the source texts while pointers.csv is read; a text replaced by
+    a link out of the package after that is still not read: it is opened without following a
+    link, and reported as a link found when the path is resolved would be."""
+    from claimtrail.validation import checks
+
+    first = sorted((bundled_copy / "sources").iterdir())[0]
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(first.read_bytes())
+    located = []
+    locate = checks.locate_source
+
+    def locate_then_swap(root, relative):
+        found = locate(root, relative)
+        if relative == f"sources/{first.name}" and not first.is_symlink():
+            first.unlink()
+            first.symlink_to(outside)
+        located.append(relative)
+        return found
+
+    monkeypatch.setattr(checks, "locate_source", locate_then_swap)
+    problems = validate_package(bundled_copy, engine="fast").sorted_problems()
+    assert f"sources/{first.name}" in located
+    assert [(p.check, p.field) for p in problems if p.check.startswith("source")] == [("source-path", "path")]

@@ -170,6 +170,11 @@ class FastRun:
         self.coverage_sources: list | None = None  # (id, path, boilerplate, UTF-8 text) of every source
         self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_BYTES), packed
         self.texts_to_let_go = False  # pointer_rows has read every text, not let go yet
+        # The source texts' files, located (locate_source) in a thread from the moment
+        # sources.csv is checked, while polars reads pointers.csv: check_sources then opens
+        # them without resolving each path (at a million claims, 0.28 s against 0.5 s).
+        self.locating: Future | None = None
+        self.locator = ThreadPoolExecutor(1)
 
     def run(self) -> None:
         order = [s for record_type in self.layout.root for s in self.specs(record_type)]
@@ -184,6 +189,7 @@ class FastRun:
             self._run()
         finally:
             self.reader.close()
+            self.locator.shutdown(wait=True, cancel_futures=True)
 
     def compact(self, order: list) -> dict[str, tuple[str, ...]]:
         """Each table's fields read as Categorical (compact_fields), from the files' sizes."""
@@ -266,6 +272,9 @@ class FastRun:
                 table, file_errs = stand_in, []
         self.facades[spec.name] = table
         self.offsets[spec.name] = table.offsets
+        if spec.name == "sources" and table.readable and "path" in table.header:
+            paths = table.df.get_column("path").cast(pl.String).drop_nulls().unique(maintain_order=True)
+            self.locating = self.locator.submit(_locate_sources, self.root, paths.to_list())
         if spec.prop is None:
             self.lookups[spec.name] = lookup_ids(table)
         self.note_content(spec, table)
@@ -593,6 +602,8 @@ class FastRun:
             self.step("sources: hashes and texts")
             pkg = fc.package(self.root, self.layout, self.facades, {"source": records})
             pkg.texts = self.texts  # each text encoded as check_sources reads it: no str of all
+            if self.locating is not None:
+                pkg.located, self.locating = self.locating.result(), None
             self.own += list(checks.check_sources(pkg))
             self.sources, self.digests = records, pkg.digests
             give_back()
@@ -873,6 +884,11 @@ def _read_again(root: Path, path: str, digests: dict[str, tuple[str, int]], erro
     if (hashlib.sha256(data).hexdigest(), len(data)) != digests.get(path):
         raise error(f"{path} changed while it was validated")
     return data
+
+
+def _locate_sources(root: Path, paths: list[str]) -> dict[str, tuple[Path | None, str | None, str | None]]:
+    """locate_source of each path, for check_sources (Package.located)."""
+    return {path: checks.locate_source(root, path) for path in paths}
 
 
 def _cannot_open(path: str):
