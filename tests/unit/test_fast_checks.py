@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from claimtrail.validation.fast.checks import overlapping_pointers, pointer_rows
+from claimtrail.validation.fast.checks import overlapping_pointers, pointer_rows, shared_ids
 from claimtrail.validation.fast.tables import FastTable
 from claimtrail.validation.fast.texts import SourceTexts
 
@@ -99,3 +99,20 @@ def test_rows_holding_is_is_in_for_ids_in_order():
         found = rows_holding(ids, values)
         assert found.equals(ids.is_in(values.implode())) and found.len() == ids.len()
         assert n < 50 or 0 < found.sum() < n
+
+
+def test_shared_ids_are_those_of_two_types_only():
+    """An id of two types is found; one repeated within its own type (the primary key's
+    problem), an empty cell or a null is not. Against a plain count, on random ids."""
+    import random
+
+    rng = random.Random(7)
+    by_type = [
+        [rng.choice([None, "", *(f"id-{n}" for n in range(400))]) for _ in range(300)] for _ in range(4)
+    ]
+    expected = sorted(
+        {i for i in set().union(*map(set, by_type)) if i and sum(i in set(ids) for ids in by_type) >= 2}
+    )
+    found = shared_ids([pl.Series("id", ids, dtype=pl.String) for ids in by_type])
+    assert sorted(set(found.to_list())) == expected and expected
+    assert shared_ids([pl.Series("id", ["a", "a", ""]), pl.Series("id", ["b", "", None])]).is_empty()

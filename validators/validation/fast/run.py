@@ -777,24 +777,7 @@ class FastRun:
             if check.__name__ in fc.PER_RECORD:
                 self.own += list(check(per_record))
         if self.root_tables and "check_ids" in names:
-            # Ids held by records of two types: sorted, such an id sits next to itself with
-            # another type (a sort needs less memory than hashing every id of the package).
-            every = (
-                pl.concat(
-                    [
-                        pl.DataFrame({"id": self.lookups[s.name]}).with_columns(
-                            pl.lit(k, dtype=pl.UInt8).alias("t")
-                        )
-                        for k, s in enumerate(self.root_tables.values())
-                    ]
-                )
-                .filter(~fc.empty("id"))
-                .sort("id", "t")
-            )
-            shared = every.filter(
-                (pl.col("id") == pl.col("id").shift(1)) & (pl.col("t") != pl.col("t").shift(1))
-            )["id"]
-            del every
+            shared = fc.shared_ids([self.lookups[s.name] for s in self.root_tables.values()])
             if not shared.is_empty():
                 self.own += list(checks.check_ids(fc.package(root, layout, facades, self.id_stubs(shared))))
         if self.stones and "check_tombstones" in names:
