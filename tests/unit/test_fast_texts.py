@@ -139,13 +139,11 @@ def test_a_text_located_ahead_then_replaced_by_a_link_is_refused(bundled_copy, t
     """The fast engine locates the source texts while pointers.csv is read; a text replaced by
     a link out of the package after that is still not read: it is opened without following a
     link, and reported as a link found when the path is resolved would be."""
-    from claimtrail.validation import checks
-
     first = sorted((bundled_copy / "sources").iterdir())[0]
     outside = tmp_path / "outside.txt"
     outside.write_bytes(first.read_bytes())
     located = []
-    locate = checks.locate_source
+    locate = fast_run.safe_source_path
 
     def locate_then_swap(root, relative):
         found = locate(root, relative)
@@ -155,7 +153,7 @@ def test_a_text_located_ahead_then_replaced_by_a_link_is_refused(bundled_copy, t
         located.append(relative)
         return found
 
-    monkeypatch.setattr(checks, "locate_source", locate_then_swap)
+    monkeypatch.setattr(fast_run, "safe_source_path", locate_then_swap)
     problems = validate_package(bundled_copy, engine="fast").sorted_problems()
     assert f"sources/{first.name}" in located
     assert [(p.check, p.field) for p in problems if p.check.startswith("source")] == [("source-path", "path")]

@@ -38,8 +38,8 @@ class Package:
     # source path (as sources.csv gives it) -> (sha256, bytes) of the file read, so that the
     # descriptor's hash of the same file is checked without reading it again
     digests: dict[str, tuple[str, int]] = field(default_factory=dict)
-    # source path -> locate_source's outcome, for texts an engine located ahead (each taken once)
-    located: dict[str, tuple[Path | None, str | None, str | None]] = field(default_factory=dict)
+    # source path -> safe_source_path's outcome, for texts an engine located ahead (each taken once)
+    located: dict[str, tuple[Path | None, str | None]] = field(default_factory=dict)
 
     def problem(self, origin, check: str, message: str, **kw) -> Problem:
         file, line, column = origin
@@ -52,22 +52,14 @@ def _span(p: dict[str, Any]) -> str:
     return f"{p.get('start')}-{p.get('end')}"
 
 
-def locate_source(root: Path, relative) -> tuple[Path | None, str | None, str | None]:
-    """The file of a source text as check_sources opens it, or None with the check that
-    fails and why."""
-    path, why = safe_source_path(root, relative)
-    if path is None:
-        return None, "source-missing" if why and why.endswith("does not exist") else "source-path", why
-    return path, None, None
-
-
 def check_sources(pkg: Package) -> Iterator[Problem]:
     for src in pkg.records.get("source", []):
         rec = src.record
         ahead = pkg.located.pop(rec.get("path"), None) if isinstance(rec.get("path"), str) else None
-        path, check, why = ahead or locate_source(pkg.root, rec.get("path"))
+        path, why = ahead or safe_source_path(pkg.root, rec.get("path"))
         if path is None:
-            yield pkg.problem(src.origin_of(("path",)), str(check), f"source {rec.get('id')}: {why}")
+            check = "source-missing" if why and why.endswith("does not exist") else "source-path"
+            yield pkg.problem(src.origin_of(("path",)), check, f"source {rec.get('id')}: {why}")
             continue
         try:
             data = read_resolved(path, MAX_SOURCE_BYTES)  # safe_source_path resolved it
