@@ -55,6 +55,46 @@ def test_a_role_on_words_that_do_not_name_the_actor_needs_a_note(bundled_copy, e
     assert found(bundled_copy, engine, "role-support") == [("event_participants.csv", line, "note")]
 
 
+def _tables_read_again(monkeypatch) -> list[str]:
+    """The tables the fast engine reads again from their files, as they are read."""
+    read: list[str] = []
+    original = fast_run.pieces
+
+    def pieces(path, name, labels, *args):
+        read.append(name)
+        return original(path, name, labels, *args)
+
+    monkeypatch.setattr(fast_run, "pieces", pieces)
+    return read
+
+
+def test_a_large_package_keeps_the_quotes_the_rules_ask_for(bundled_copy, monkeypatch):
+    """Role-support's and casualty-support's quotes are kept while pointers.csv is in memory,
+    not read again from it; a pointer the run did not keep (its table changed after it was
+    first read) is read again: the same problems either way."""
+    key = {"event": "evt-2015-iran-nuclear-deal", "actor": "act-united-states", "role": "party"}
+    line = edit(bundled_copy, "event_participants", key, note="")
+    expected = [("event_participants.csv", line, "note")]
+    read = _tables_read_again(monkeypatch)
+    assert found(bundled_copy, REREAD, "role-support") == expected
+    kept = read.count("pointers.csv")
+    read.clear()
+    monkeypatch.setattr(fast_run, "quoted_pointers", lambda tables: pl.Series("pointer", [], dtype=pl.String))
+    assert found(bundled_copy, REREAD, "role-support") == expected
+    assert read.count("pointers.csv") == kept + 2  # the two rules' reads
+
+
+def test_the_quotes_wanted_are_not_read_from_a_fifo(small_package, monkeypatch):
+    """The tables read before the checks, for the quotes to keep, are opened as the checks
+    open them: a FIFO is not (the run would wait for a writer)."""
+    from hostile import replace_with
+
+    replace_with(small_package, "event_participants.csv", "fifo")
+    monkeypatch.setattr(fast_run, "HOLD_TABLES_BYTES", -1)
+    problems = validate_package(small_package, engine="fast").sorted_problems()
+    assert ("unsafe-file", "event_participants.csv") in {(p.check, p.path) for p in problems}
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_role_moved_to_words_about_someone_else_is_reported(bundled_copy, engine):
     # Biden ordered the February strike; point the role at a pointer that names only Kirby.

@@ -82,9 +82,31 @@ class Tables(Protocol):
         or for a hash of each row, holds only those in memory."""
         ...
 
+    def quotes(self, ids: pl.Series) -> pl.DataFrame | None:
+        """frame("pointers", ("id", "quote"), where=...): the pointers of ``ids``. An engine
+        may keep these (QUOTE_CHECKED) while pointers.csv is in memory, not read it again."""
+        ...
+
     def path(self, name: str) -> str: ...
 
     def column_number(self, name: str, column: str) -> int | None: ...
+
+
+# The tables whose rows without a note are checked against the quotes of their pointers
+# (role-support, casualty-support): the pointers Tables.quotes is asked for.
+QUOTE_CHECKED = ("event_participants", "event_casualties")
+UNNOTED = pl.col("note") == ""
+
+
+def quoted_pointers(tables: Tables) -> pl.Series | None:
+    """The ids Tables.quotes will be asked for by role-support and casualty-support (those
+    of quote-verbatim are few, and not known before the prose is read); None when a table
+    cannot be read."""
+    parts = [tables.frame(name, ("pointer", "note"), where=UNNOTED) for name in QUOTE_CHECKED]
+    if any(part is None for part in parts):
+        return None
+    ids = pl.concat([part.get_column("pointer") for part in parts if part is not None]).unique()
+    return pl.Series("pointer", ids.to_list(), dtype=pl.String)  # its own buffers: held to the end
 
 
 def check_reading_rules(
@@ -133,8 +155,9 @@ def _among(column: str, values: pl.Series) -> pl.Expr:
     return pl.col(column).is_in(values.unique().implode())
 
 
-def _quotes(tables: Tables, ids: pl.Series) -> pl.DataFrame | None:
-    """The quotes of the pointers of ``ids`` (the rest of pointers.csv is not read into memory)."""
+def quotes_of(tables: Tables, ids: pl.Series) -> pl.DataFrame | None:
+    """The quotes of the pointers of ``ids`` (the rest of pointers.csv is not read into memory):
+    what Tables.quotes gives when the engine has not kept them."""
     return tables.frame("pointers", ("id", "quote"), where=_among("id", ids))
 
 
@@ -143,13 +166,11 @@ def _quotes(tables: Tables, ids: pl.Series) -> pl.DataFrame | None:
 
 def _role_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
     # Rows with a note say why already: only the others are read.
-    parts = tables.frame(
-        "event_participants", ("event", "actor", "role", "pointer", "note"), where=pl.col("note") == ""
-    )
+    parts = tables.frame("event_participants", ("event", "actor", "role", "pointer", "note"), where=UNNOTED)
     if parts is None or parts.is_empty():
         return
     names = tables.frame("actor_names", ("actor", "name"), where=_among("actor", parts["actor"]))
-    quotes = _quotes(tables, parts["pointer"])
+    quotes = tables.quotes(parts["pointer"])
     if names is None or quotes is None:
         return
     rows = parts.with_row_index("_i")
@@ -199,11 +220,11 @@ def _casualty_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
     cas = tables.frame(
         "event_casualties",
         ("event", "low", "best", "high", "as_reported", "pointer", "note"),
-        where=pl.col("note") == "",
+        where=UNNOTED,
     )
     if cas is None or cas.is_empty():
         return
-    quotes = _quotes(tables, cas["pointer"])
+    quotes = tables.quotes(cas["pointer"])
     if quotes is None:
         return
     rows = cas.join(quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer", how="inner")
@@ -259,7 +280,7 @@ def _cited(tables: Tables, layout: Layout, record_type: str, ids: pl.Series) -> 
     if not parts:
         return pl.DataFrame(schema={"record": pl.String, "quote": pl.String})
     cited = pl.concat(parts).filter(pl.col("pointer") != "")
-    quotes = _quotes(tables, cited["pointer"])
+    quotes = tables.quotes(cited["pointer"])
     if quotes is None:
         return None
     return cited.join(quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer").select(
@@ -492,6 +513,9 @@ class CsvFrames:
         if where is not None:
             frame = frame.filter(where)
         return frame if select is None else frame.select(*select, LINE)
+
+    def quotes(self, ids: pl.Series) -> pl.DataFrame | None:
+        return quotes_of(self, ids)
 
     def path(self, name: str) -> str:
         return self.paths[name]

@@ -308,6 +308,22 @@ def shared_ids(ids_by_type: list[pl.Series]) -> pl.Series:
     return every.filter((pl.col("id") == pl.col("id").shift(1)) & (pl.col("t") != pl.col("t").shift(1)))["id"]
 
 
+def kept_quotes(df: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
+    """(_row, id, quote) of the rows of pointers.csv holding one of ``ids``, as text ("" for an
+    empty cell), in their own memory: a filtered String column's cells still point into the
+    buffers of the whole column, which would then be held to the end."""
+    rows = (
+        df.lazy()
+        .select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+            *(pl.col(c).cast(pl.String).fill_null("") for c in ("id", "quote")),
+        )
+        .filter(pl.col("id").is_in(ids.implode()))
+        .collect()
+    )
+    return pl.DataFrame({c: rows.get_column(c).to_list() for c in rows.columns}, schema=rows.schema)
+
+
 def pointer_spans(df: pl.DataFrame) -> pl.DataFrame:
     """(source, start, end) of every row of pointers.csv, row by row (coverage's input; read
     only from a valid table, whose offsets are integers within a text, under 2**31 as texts

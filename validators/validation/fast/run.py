@@ -24,8 +24,8 @@ import polars as pl
 
 from claimtrail.contract.descriptor import table_schema
 from claimtrail.contract.problems import Problem, Report
-from claimtrail.files.limits import MAX_PROBLEMS, MAX_SOURCE_BYTES
-from claimtrail.files.safe_open import UnsafeFile, read_resolved
+from claimtrail.files.limits import MAX_PROBLEMS, MAX_SOURCE_BYTES, MAX_TABLE_BYTES
+from claimtrail.files.safe_open import UnsafeFile, read_resolved, regular_file
 from claimtrail.package.csvio import CsvTable
 from claimtrail.package.paths import safe_source_path
 from claimtrail.validation import checks
@@ -62,6 +62,8 @@ from claimtrail.validation.reading_rules import (
     check_reading_rules,
     likely_duplicates,
     quote_candidates,
+    quoted_pointers,
+    quotes_of,
     root_candidates,
     shared_hashes,
     signature_part,
@@ -170,11 +172,18 @@ class FastRun:
         self.coverage_sources: list | None = None  # (id, path, boilerplate, UTF-8 text) of every source
         self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_BYTES), packed
         self.texts_to_let_go = False  # pointer_rows has read every text, not let go yet
-        # The source texts' files, located (safe_source_path) in a thread from the moment
-        # sources.csv is checked, while polars reads pointers.csv: check_sources then opens
-        # them without resolving each path (at a million claims, 0.28 s against 0.5 s).
+        # Work done ahead in a second thread, while polars reads the tables in this one.
+        self.ahead = ThreadPoolExecutor(1)
+        # The source texts' files, located (safe_source_path) from the moment sources.csv is
+        # checked, while polars reads pointers.csv: check_sources then opens them without
+        # resolving each path (at a million claims, 0.28 s against 0.5 s).
         self.locating: Future | None = None
-        self.locator = ThreadPoolExecutor(1)
+        # For a large package, the quotes role-support and casualty-support will ask for
+        # (quoted_pointers, read before the run), kept while pointers.csv is in memory: at a
+        # million claims, 50,000 of 1.58 million rows, instead of the file read again.
+        self.quoting: Future | None = None  # quoted_pointers, being read
+        self.wanted_quotes: pl.Series | None = None
+        self.kept_quotes: pl.DataFrame | None = None
 
     def run(self) -> None:
         order = [s for record_type in self.layout.root for s in self.specs(record_type)]
@@ -185,11 +194,13 @@ class FastRun:
         self.reader = _Reader(
             self.root, self.by_name, order, ahead=self.table_bytes < LARGE_TABLES, compact=compact
         )
+        if self.held is None and "pointers" in self.by_name:
+            self.quoting = self.ahead.submit(quoted_pointers, _BeforeChecks(self))
         try:
             self._run()
         finally:
             self.reader.close()
-            self.locator.shutdown(wait=True, cancel_futures=True)
+            self.ahead.shutdown(wait=True, cancel_futures=True)
 
     def compact(self, order: list) -> dict[str, tuple[str, ...]]:
         """Each table's fields read as Categorical (compact_fields), from the files' sizes."""
@@ -274,7 +285,7 @@ class FastRun:
         self.offsets[spec.name] = table.offsets
         if spec.name == "sources" and table.readable and "path" in table.header:
             paths = table.df.get_column("path").cast(pl.String).drop_nulls().unique(maintain_order=True)
-            self.locating = self.locator.submit(_locate_sources, self.root, paths.to_list())
+            self.locating = self.ahead.submit(_locate_sources, self.root, paths.to_list())
         if spec.prop is None:
             self.lookups[spec.name] = lookup_ids(table)
         self.note_content(spec, table)
@@ -474,6 +485,9 @@ class FastRun:
             self.pointer_state = fr.PointerState(ids, named.filter(pl.col("bad"))["id"])
             self.pointers = table
             self.spans = fc.pointer_spans(df)
+            self.wanted_quotes = self.quoting.result() if self.quoting is not None else None
+            if self.wanted_quotes is not None and table.readable and {"id", "quote"} <= set(table.header):
+                self.kept_quotes = fc.kept_quotes(df, self.wanted_quotes)
         # Every row of a repeated id is assembled: the reference skips such records, and which
         # one the children attach to depends on all of them.
         if dups is not None and not dups.any():  # the primary key check found no repeated id
@@ -916,12 +930,56 @@ class _FastFrames:
             ]
         return pl.concat(found, rechunk=False)
 
+    def quotes(self, ids: pl.Series) -> pl.DataFrame | None:
+        """The pointers of ``ids``: from the quotes kept, when they hold every one of them."""
+        run, wanted = self.run, ids.unique()
+        if run.kept_quotes is None or run.wanted_quotes is None:
+            return quotes_of(self, ids)
+        if not wanted.is_in(run.wanted_quotes.implode()).all():
+            return quotes_of(self, ids)  # a table changed since it was first read: not kept
+        found = run.kept_quotes.filter(pl.col("id").is_in(wanted.implode()))
+        facade = run.facades["pointers"]
+        table = FastTable(facade.name, list(facade.header), facade.df, run.offsets.get("pointers"))
+        return found.select("id", "quote").with_columns(
+            table.lines_of(found.get_column("_row").cast(pl.Int64)).alias(LINE)
+        )
+
     def path(self, name: str) -> str:
         return self.specs[name].path
 
     def column_number(self, name: str, column: str) -> int | None:
         facade = self.run.facades.get(name)
         return facade.header.index(column) + 1 if facade and column in facade.header else None
+
+
+class _BeforeChecks(_FastFrames):
+    """A few columns of a table, as text, before the run checks it (quoted_pointers): read in
+    pieces (a few MiB at a time, as tables are read again), LINE left out. None for a file the
+    run would not open, or one that does not read so: its own check reports it, and nothing is
+    kept (the rules read pointers.csv again)."""
+
+    def frame(self, name: str, columns, where: pl.Expr | None = None, select=None) -> pl.DataFrame | None:
+        spec, resource = self.specs.get(name), self.run.by_name.get(name)
+        if spec is None or resource is None or resource.get("_unsafe"):
+            return None
+        labels = [f["name"] for f in resource["schema"]["fields"]]
+        if any(c not in labels for c in columns):
+            return None
+        try:
+            path = regular_file(self.run.root / spec.path, self.run.root)  # never a FIFO
+            if path.stat().st_size > MAX_TABLE_BYTES:
+                return None
+            found = [
+                part.select(pl.col(c).fill_null("") for c in columns).filter(
+                    where if where is not None else True
+                )
+                for _, part in pieces(path, spec.path, labels)
+            ]
+        except (OSError, UnsafeFile, Fallback, pl.exceptions.PolarsError):
+            return None
+        if not found:
+            return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+        return pl.concat(found)
 
 
 class _HeldFrames(_FastFrames):
