@@ -82,6 +82,7 @@ def test_a_large_package_keeps_the_quotes_the_rules_ask_for(bundled_copy, monkey
     monkeypatch.setattr(fast_run, "quoted_pointers", lambda tables: pl.Series("pointer", [], dtype=pl.String))
     assert found(bundled_copy, REREAD, "role-support") == expected
     assert read.count("pointers.csv") == kept + 2  # the two rules' reads
+    assert kept == 1  # quote-verbatim's, once for every table of prose
 
 
 def test_the_quotes_wanted_are_not_read_from_a_fifo(small_package, monkeypatch):

@@ -264,7 +264,8 @@ def _casualty_support(tables: Tables, layout: Layout) -> Iterator[Problem]:
 
 
 def _cited(tables: Tables, layout: Layout, record_type: str, ids: pl.Series) -> pl.DataFrame | None:
-    """(record id, quote) for every pointer the records of ``ids`` cite, in any of their tables."""
+    """(record id, pointer id) for every pointer the records of ``ids`` cite, in any of their
+    tables; a frame without the column "pointer" when none of the tables has a pointer."""
     root = layout.root[record_type]
     parts = []
     for spec in [root, *layout.children(record_type)]:
@@ -278,14 +279,8 @@ def _cited(tables: Tables, layout: Layout, record_type: str, ids: pl.Series) -> 
         for column in columns:
             parts.append(frame.select(pl.col(key).alias("record"), pl.col(column).alias("pointer")))
     if not parts:
-        return pl.DataFrame(schema={"record": pl.String, "quote": pl.String})
-    cited = pl.concat(parts).filter(pl.col("pointer") != "")
-    quotes = tables.quotes(cited["pointer"])
-    if quotes is None:
-        return None
-    return cited.join(quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer").select(
-        "record", "quote"
-    )
+        return pl.DataFrame(schema={"record": pl.String})
+    return pl.concat(parts).filter(pl.col("pointer") != "")
 
 
 def quote_candidates(tables: Tables, layout: Layout, name: str) -> pl.DataFrame | None:
@@ -306,6 +301,7 @@ def _quote_verbatim(
     tables: Tables, layout: Layout, candidates: dict[str, pl.DataFrame | None]
 ) -> Iterator[Problem]:
     by_table = {t.name: t for t in layout.tables}
+    found = []  # (table, its prose columns, its spec, its key, rows that may quote, their citations)
     for name, columns in PROSE.items():
         spec = by_table.get(name)
         if spec is None:
@@ -315,11 +311,19 @@ def _quote_verbatim(
         if maybe is None or maybe.is_empty():
             continue
         cited = _cited(tables, layout, spec.record_type, maybe[key])
-        if cited is None:
-            continue
+        if cited is not None:
+            found.append((name, columns, spec, key, maybe, cited))
+    # The quotes of every table's citations at once: pointers.csv read once, not once a table.
+    pointers = [cited["pointer"] for *_, cited in found if "pointer" in cited.columns]
+    quotes = tables.quotes(pl.concat(pointers)) if pointers else None
+    for name, columns, spec, key, maybe, cited in found:
         spans: dict[str, list[str]] = {}
-        for record, quote in cited.iter_rows():
-            spans.setdefault(record, []).append(quote)
+        if "pointer" in cited.columns:
+            if quotes is None:
+                continue  # pointers.csv cannot be read: its own problems say why
+            words = cited.join(quotes.select(pl.col("id").alias("pointer"), "quote"), on="pointer")
+            for record, quote in words.select("record", "quote").iter_rows():
+                spans.setdefault(record, []).append(quote)
         for row in maybe.sort(LINE).iter_rows(named=True):
             for column in columns:
                 for quoted in quotations(row[column]):
