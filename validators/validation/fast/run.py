@@ -179,8 +179,9 @@ class FastRun:
         # resolving each path (at a million claims, 0.28 s against 0.5 s).
         self.locating: Future | None = None
         # For a large package, the quotes role-support and casualty-support will ask for
-        # (quoted_pointers, read before the run), kept while pointers.csv is in memory: at a
-        # million claims, 50,000 of 1.58 million rows, instead of the file read again.
+        # (quoted_pointers, read in the second thread as the run starts), kept while
+        # pointers.csv is in memory: at a million claims, 50,000 of 1.58 million rows,
+        # instead of the file read again at the end.
         self.quoting: Future | None = None  # quoted_pointers, being read
         self.wanted_quotes: pl.Series | None = None
         self.kept_quotes: pl.DataFrame | None = None
