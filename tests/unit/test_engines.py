@@ -146,7 +146,7 @@ def test_the_fast_engine_hands_coverage_what_the_files_hold(tmp_path, monkeypatc
     # Coverage reads from the run what the run has read (texts, spans, the pointers content
     # records use, the sentences split ahead): it must be what reading the files gives,
     # source for source.
-    from claimtrail.validation.coverage import content_sentences, read_inputs, text_of
+    from claimtrail.validation.coverage import content_sentences, measure, read_inputs, text_of
     from claimtrail.validation.fast import run as fast_run
     from claimtrail.validation.validate import _check_descriptor
 
@@ -166,7 +166,18 @@ def test_the_fast_engine_hands_coverage_what_the_files_hold(tmp_path, monkeypatc
     # The run holds each text as its UTF-8 bytes; decoded, they are the files' texts.
     assert [(*rest, text_of(text)) for *rest, text in outcome.coverage.sources] == files.sources
     assert outcome.coverage.sentences is not None
-    assert outcome.coverage.sentences() == content_sentences(files.sources)
+    # A source split ahead has the files' sentences. One not split was accounted for as
+    # every pointer left it; it still is if the pointers no content record uses change
+    # nothing (else coverage splits it), and then no sentence of it is unaccounted, when
+    # measured in full.
+    given, expected = outcome.coverage.sentences(), content_sentences(files.sources)
+    assert [g for g in given if g is not None] == [e for g, e in zip(given, expected) if g is not None]
+    assert outcome.coverage.accounted <= {k for k, g in enumerate(given) if g is None}
+    if where == "generated":  # its pointers cover whole sentences: nothing is split
+        assert given == [None] and outcome.coverage.accounted == {0}
+    measured = measure(root, count_chars=False)
+    for k in outcome.coverage.accounted:
+        assert [s.status for s in measured[k].sentences if s.status == "unaccounted"] == []
     assert _spans(outcome.coverage) == _spans(files) and len(_spans(files)) > 100
     assert {d for *_, d in _spans(files)} == {False, True}
 

@@ -199,8 +199,12 @@ class Inputs:
     sources: list[tuple[str, str, list[tuple[int, int]], Text]]
     spans: Any
     # The sources' content sentences, when they are being split already (the fast engine
-    # splits them in a second thread while it checks the tables): called for the list.
-    sentences: Callable[[], list[list[tuple[int, int]]]] | None = None
+    # splits them in a second thread while it checks the tables): called for the list, which
+    # holds None for a source not split (split where it is needed).
+    sentences: Callable[[], list[list[tuple[int, int]] | None]] | None = None
+    # Sources (by index) no sentence of which can be unaccounted (accounted_sources): the
+    # validation check does not split them; the measure does.
+    accounted: frozenset[int] = frozenset()
 
 
 def _content_spans(root: Path, layout: Layout):
@@ -333,6 +337,131 @@ def _statuses(inputs: Inputs, sentences: list[list[tuple[int, int]]]) -> list[li
     return out
 
 
+# White space, punctuation and the ASCII symbols, as polars' regular expressions know them:
+# str.isalnum() accepts none of them (they are neither letters nor numbers in Unicode), so a
+# stretch of text made of these alone holds no character of a sentence's words.
+_NO_WORDS = r"^[\s\p{P}$+<=>^`|~]*$"
+
+
+def _keyed(spans, ids: list[str]):
+    """Spans (columns source, start, end) as (_k, _s, _e), _k their source's index in ``ids``,
+    a start before the text's taken as its start, and those of no source and the empty ones
+    left out (lazy)."""
+    import polars as pl
+
+    numbers = pl.Series(range(len(ids)), dtype=pl.UInt32)
+    k = (
+        pl.col("source")
+        .cast(pl.String)
+        .replace_strict(pl.Series(ids, dtype=pl.String), numbers, default=None)
+    )
+    return (
+        spans.lazy()
+        .select(k.alias("_k"), pl.col("start").clip(lower_bound=0).alias("_s"), pl.col("end").alias("_e"))
+        .filter(pl.col("_k").is_not_null() & (pl.col("_s") < pl.col("_e")))
+    )
+
+
+def _on_axis(keyed):
+    """_keyed's spans with their offsets on the one axis (_AXIS): (_k, _a, _b)."""
+    import polars as pl
+
+    k = pl.col("_k").cast(pl.Int64) * _AXIS
+    return keyed.select(
+        "_k",
+        (k + pl.col("_s").cast(pl.Int64).clip(0, _AXIS - 1)).alias("_a"),
+        (k + pl.col("_e").cast(pl.Int64).clip(0, _AXIS - 1)).alias("_b"),
+    )
+
+
+def _ends(spans):
+    """Spans (_a, _b on the axis) in order of start, each with the end of the block of their
+    union it belongs to (_end): a block ends where the next span starts after every span
+    before it has ended. All in linear passes over the sorted spans, no grouping."""
+    import polars as pl
+
+    reach = pl.col("_b").cum_max()
+    last = (pl.col("_a").shift(-1) > reach).fill_null(True)  # the next span starts a block
+    return (
+        spans.sort("_a")
+        .with_columns(pl.when(last).then(reach).alias("_end"))
+        .with_columns(pl.col("_end").fill_null(strategy="backward"))
+    )
+
+
+def accounted_sources(
+    sources: list[tuple[str, str, list[tuple[int, int]], Text]], spans, batch: int = 1000
+) -> set[int]:
+    """The sources (by index) each character of whose text that str.isalnum() may accept lies
+    in one of ``spans`` (columns source, start, end) or in the source's boilerplate.
+
+    A sentence holds such a character (split_sentences keeps no other), so every sentence of
+    such a source overlaps a span: with ``spans`` those that count for coverage, none is
+    unaccounted, and the source need not be split for the validation check. (With more spans
+    than count, as every pointer, a source not returned certainly needs splitting.) The gaps
+    between the spans are read in polars, each against _NO_WORDS: a gap it cannot vouch for
+    leaves its source out. ``batch`` sources at a time, so that what is sorted stays small
+    (1.6 million spans at a million claims)."""
+    import polars as pl
+
+    ids = [s[0] for s in sources]
+    if len(set(ids)) < len(ids):
+        return set()  # an id twice: which text its spans fall in is not known
+    boiler = pl.DataFrame(
+        [(s[0], b, e) for s in sources for b, e in s[2]],
+        schema={"source": pl.String, "start": pl.Int64, "end": pl.Int64},
+        orient="row",
+    )
+    keyed = pl.concat([_keyed(spans, ids), _keyed(boiler, ids)], how="vertical_relaxed").collect()
+    accounted: set[int] = set()
+    for lo in range(0, len(sources), batch):
+        hi = min(lo + batch, len(sources))
+        raws = [text() if callable(text) else text for *_, text in sources[lo:hi]]
+        texts = pl.Series([t if isinstance(t, bytes) else t.encode("utf-8") for t in raws], dtype=pl.Binary)
+        texts = texts.cast(pl.String)
+        # Each text's end on the axis (a span past it reaches no further text: _AXIS).
+        ends = pl.Series(range(lo, hi), dtype=pl.Int64) * _AXIS + texts.str.len_chars().cast(pl.Int64)
+        cover = _on_axis(keyed.lazy().filter((pl.col("_k") >= lo) & (pl.col("_k") < hi))).select("_a", "_b")
+        # The gaps: from the furthest end the spans before reach (or the text's start) to
+        # the next span's start (or the text's end, where a span of no length closes it).
+        bounds = pl.concat([cover, pl.DataFrame({"_a": ends, "_b": ends}).lazy()]).sort("_a")
+        k = pl.col("_a") // _AXIS
+        after = pl.max_horizontal(pl.col("_b").cum_max().shift(1).fill_null(0), k * _AXIS)
+        gaps = (
+            bounds.select(k.alias("_k"), after.alias("_g"), "_a")
+            .filter(pl.col("_a") > pl.col("_g"))
+            .select(
+                "_k",
+                pl.lit(texts)
+                .gather(pl.col("_k") - lo)
+                .str.slice(pl.col("_g") - pl.col("_k") * _AXIS, pl.col("_a") - pl.col("_g"))
+                .str.contains(_NO_WORDS)
+                .alias("_clear"),
+            )
+            .filter(~pl.col("_clear"))
+            .collect()
+        )
+        accounted |= set(range(lo, hi)) - set(gaps["_k"].to_list())
+    return accounted
+
+
+def spans_outside(ids: list[str], spans, cover) -> set[int]:
+    """The sources (by index in ``ids``) of the spans (columns source, start, end) that do not
+    lie within the union of ``cover`` (the same columns): where every span does, these spans
+    cover no character more than ``cover`` does."""
+    import polars as pl
+
+    blocks = _ends(_on_axis(_keyed(cover, ids))).select("_a", "_end")
+    return set(
+        _on_axis(_keyed(spans, ids))
+        .sort("_a")
+        .join_asof(blocks, on="_a", strategy="backward")
+        .filter(pl.col("_end").is_null() | (pl.col("_end") < pl.col("_b")))
+        .collect()["_k"]
+        .to_list()
+    )
+
+
 class PackedSentences:
     """content_sentences' result held compactly: each sentence's start and end in two arrays
     (16 bytes a sentence, where a tuple in a list takes about 120), for an engine that splits
@@ -354,9 +483,14 @@ class PackedSentences:
         return out
 
 
-def _sentences(inputs: Inputs) -> list[list[tuple[int, int]]]:
-    """The content sentences of every source, in the order of inputs.sources."""
-    return inputs.sentences() if inputs.sentences is not None else content_sentences(inputs.sources)
+def _sentences(inputs: Inputs, skip: frozenset[int] = frozenset()) -> list[list[tuple[int, int]]]:
+    """The content sentences of every source, in the order of inputs.sources; none for the
+    sources in ``skip``."""
+    given = inputs.sentences() if inputs.sentences is not None else [None] * len(inputs.sources)
+    return [
+        [] if k in skip else spans if spans is not None else content_sentences([source])[0]
+        for k, (source, spans) in enumerate(zip(inputs.sources, given, strict=True))
+    ]
 
 
 def text_of(text: Text) -> str:
@@ -449,7 +583,7 @@ def coverage_problems(root: Path, descriptor: dict[str, Any], inputs: Inputs | N
         inputs = inputs or read_inputs(root)
     except CoverageError as e:
         return [Problem("pointers.csv", CHECK, str(e))]
-    sentences = _sentences(inputs)
+    sentences = _sentences(inputs, inputs.accounted)
     problems = []
     for (source, path, _, given), spans, statuses in zip(
         inputs.sources, sentences, _statuses(inputs, sentences), strict=True

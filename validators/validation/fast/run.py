@@ -34,9 +34,11 @@ from claimtrail.validation.coverage import (
     CoverageError,
     Inputs,
     PackedSentences,
+    accounted_sources,
     content_columns,
     content_sentences,
     coverage_setting,
+    spans_outside,
 )
 from claimtrail.validation.fast import checks as fc
 from claimtrail.validation.fast import records as fr
@@ -170,7 +172,7 @@ class FastRun:
         self.spans_complete = True
         self.full_coverage = coverage_setting(descriptor) == (FULL, None)
         self.coverage_sources: list | None = None  # (id, path, boilerplate, UTF-8 text) of every source
-        self.splitting: Future | None = None  # their sentences, being split (SPLIT_AHEAD_BYTES), packed
+        self.splitting: Future | None = None  # _split_ahead, in a second thread (SPLIT_AHEAD_BYTES)
         self.texts_to_let_go = False  # pointer_rows has read every text, not let go yet
         # Work done ahead in a second thread, while polars reads the tables in this one.
         self.ahead = ThreadPoolExecutor(1)
@@ -243,6 +245,7 @@ class FastRun:
                 self.pointer_texts()
                 self.release("pointers")
                 give_back()  # what the sources' check and the pointers' rows let go
+                self.split_ahead()
         for item in waiting:
             self.group(*item)
         if self.pending:
@@ -355,9 +358,32 @@ class FastRun:
             )
             for flag in (False, True)
         ]
-        splitting = self.splitting
-        sentences = (lambda: splitting.result().lists()) if splitting is not None else None
-        return Inputs(self.coverage_sources, pl.concat(parts), sentences)
+        spans = pl.concat(parts)
+        if self.splitting is None:
+            return Inputs(self.coverage_sources, spans)
+        accounted, todo, packed = self.splitting.result()
+        if accounted:
+            # Accounted for as every pointer of pointers.csv left them: a pointer no content
+            # record uses may cover words no other span does. Most lie in the boilerplate (a
+            # source's date); the others are looked at with the spans that count.
+            used = self.used.get(False, empty) | self.used.get(True, empty)
+            ids = [key for key, *_ in self.coverage_sources]
+            unused = fc.spans_for_coverage(self.spans.filter(~used))
+            boiler = fc.boilerplate_spans(self.sources).rename({"bs": "start", "be": "end"})
+            doubt = spans_outside(ids, unused, boiler)
+            if doubt:
+                theirs = pl.col("source").is_in(pl.Series([ids[k] for k in doubt], dtype=pl.String).implode())
+                cover = pl.concat([spans.drop("deliberate").filter(theirs), boiler.filter(theirs)])
+                accounted = accounted - spans_outside(ids, unused.filter(theirs), cover)
+        count = len(self.coverage_sources)
+
+        def sentences() -> list:
+            out: list = [None] * count  # None: split by coverage, if it needs them
+            for k, split in zip(todo, packed.lists(), strict=True):
+                out[k] = split
+            return out
+
+        return Inputs(self.coverage_sources, spans, sentences, frozenset(accounted))
 
     def held_table(self, name: str) -> FastTable | None:
         """A table whose every row is still in memory, if it is."""
@@ -622,13 +648,12 @@ class FastRun:
             self.own += list(checks.check_sources(pkg))
             self.sources, self.digests = records, pkg.digests
             give_back()
-            self.split_ahead()
+            self.gather_coverage_sources()
         elif record_type == "tombstone":
             self.stones = records
 
-    def split_ahead(self) -> None:
-        """Gather coverage's sources, and start splitting their texts into sentences when
-        coverage will need them and they are long (SPLIT_AHEAD_BYTES)."""
+    def gather_coverage_sources(self) -> None:
+        """Coverage's sources: (id, path, boilerplate spans, text) of each."""
         sources = []
         for src in self.sources:
             rec = src.record
@@ -642,9 +667,16 @@ class FastRun:
             ]
             sources.append((rec.get("id") or "", rec.get("path") or "", boiler, text))
         self.coverage_sources = sources or None
+
+    def split_ahead(self) -> None:
+        """Start splitting the texts into sentences, in a second thread, when coverage will
+        need them and they are long (SPLIT_AHEAD_BYTES): once pointers.csv has been let go,
+        as what _split_ahead sorts would add to the run's peak while it is held."""
+        sources = self.coverage_sources
         if sources and self.full_coverage and sum(len(s[3]) for s in sources) >= SPLIT_AHEAD_BYTES:
+            spans = self.spans if "pointers" not in self.unreadable else None
             pool = ThreadPoolExecutor(max_workers=1)
-            self.splitting = pool.submit(lambda: PackedSentences(content_sentences(sources)))
+            self.splitting = pool.submit(_split_ahead, sources, spans)
             pool.shutdown(wait=False)  # the thread ends with its one task
 
     def let_texts_go(self) -> None:
@@ -882,6 +914,15 @@ def _read_again(root: Path, path: str, digests: dict[str, tuple[str, int]], erro
     if (hashlib.sha256(data).hexdigest(), len(data)) != digests.get(path):
         raise error(f"{path} changed while it was validated")
     return data
+
+
+def _split_ahead(sources: list, spans: pl.DataFrame | None) -> tuple[set[int], list[int], PackedSentences]:
+    """Coverage's sentences, split ahead: the sources (by index) no sentence of which can be
+    unaccounted as every pointer (``spans``) leaves them (accounted_sources), the others, and
+    their sentences, which coverage will need whatever pointers count."""
+    accounted = accounted_sources(sources, spans) if spans is not None else set()
+    todo = [k for k in range(len(sources)) if k not in accounted]
+    return accounted, todo, PackedSentences(content_sentences([sources[k] for k in todo]))
 
 
 def _locate_sources(root: Path, paths: list[str]) -> dict[str, tuple[Path | None, str | None]]:
