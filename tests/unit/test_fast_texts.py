@@ -157,3 +157,32 @@ def test_a_text_located_ahead_then_replaced_by_a_link_is_refused(bundled_copy, t
     problems = validate_package(bundled_copy, engine="fast").sorted_problems()
     assert f"sources/{first.name}" in located
     assert [(p.check, p.field) for p in problems if p.check.startswith("source")] == [("source-path", "path")]
+
+
+def test_a_text_coverage_splits_after_all_that_changed_is_reported(tmp_path, monkeypatch):
+    """A source accounted for as every pointer left it, but with pointers no content record
+    uses (uncoded.csv emptied, its pointers still in pointers.csv), is split at the end, from
+    its file read again: a file changed since it was checked is reported, named, as a problem
+    of coverage, not raised."""
+    _generated(tmp_path)
+    uncoded = tmp_path / "uncoded.csv"
+    uncoded.write_text(uncoded.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    write_descriptor(tmp_path)
+    _as_large(monkeypatch)
+    changed: list[str] = []
+    original = fast_run.FastRun.coverage_inputs
+
+    def then_changed(self):
+        inputs = original(self)
+        assert inputs is not None and inputs.sentences is not None
+        doubted = [k for k, split in enumerate(inputs.sentences()) if split is None]
+        assert doubted and not inputs.accounted & set(doubted)  # split after all
+        path = inputs.sources[doubted[0]][1]
+        (tmp_path / path).write_bytes((tmp_path / path).read_bytes() + b" ")
+        changed.append(path)
+        return inputs
+
+    monkeypatch.setattr(fast_run.FastRun, "coverage_inputs", then_changed)
+    problems = validate_package(tmp_path).sorted_problems()
+    assert [(p.path, p.check) for p in problems] == [(changed[0], "uncovered-sentence")]
+    assert "changed while it was validated" in problems[0].message
