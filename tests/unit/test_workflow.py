@@ -117,6 +117,16 @@ def test_links_and_zip_bombs_and_non_zips_are_refused(tmp_path):
     with pytest.raises(ZipRefused, match="zip bomb"):
         with ExtractedZip(bomb, max_bytes=1_000_000):
             pass
+    # A descriptor stops at its own limit, far below the zip's: its bytes are not all inflated.
+    from claimtrail.files.limits import MAX_DESCRIPTOR_BYTES
+
+    descriptor = _zip(tmp_path / "descriptor.zip", {"pkg/datapackage.json": bytes(MAX_DESCRIPTOR_BYTES + 1)})
+    with pytest.raises(ZipRefused, match=r"'pkg/datapackage\.json' decompresses to more than 16777216 bytes"):
+        with ExtractedZip(descriptor):
+            pass
+    ok = _zip(tmp_path / "ok.zip", {"datapackage.json": bytes(MAX_DESCRIPTOR_BYTES)})
+    with ExtractedZip(ok) as folder:
+        assert (folder / "datapackage.json").stat().st_size == MAX_DESCRIPTOR_BYTES
     many = _zip(tmp_path / "many.zip", {f"f{i}.txt": b"" for i in range(30)})
     with pytest.raises(ZipRefused, match="more than the 10 allowed"):
         with ExtractedZip(many, max_entries=10):

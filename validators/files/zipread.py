@@ -16,6 +16,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from claimtrail.files.limits import MAX_DESCRIPTOR_BYTES
+
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 2 << 30  # 2 GiB decompressed, far above any release of this project
 _CHUNK = 1 << 20
@@ -85,15 +87,25 @@ def extract_zip(
                 out.mkdir(parents=True, exist_ok=True)
                 continue
             out.parent.mkdir(parents=True, exist_ok=True)
+            # A descriptor is refused past its own limit when it is read: past it, its
+            # bytes are not worth inflating (a bomb named datapackage.json stops here).
+            own = MAX_DESCRIPTOR_BYTES if parts[-1] == "datapackage.json" else None
             fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
             try:
                 with os.fdopen(fd, "wb") as sink, archive.open(info) as source:
+                    size = 0
                     while chunk := source.read(_CHUNK):
                         total += len(chunk)
+                        size += len(chunk)
                         if total > max_bytes:
                             raise ZipRefused(
                                 f"{label}: decompresses to more than {max_bytes} bytes "
                                 "(a zip bomb, or not a claimtrail package)"
+                            )
+                        if own is not None and size > own:
+                            raise ZipRefused(
+                                f"{label}: entry {info.filename!r} decompresses to more than {own} "
+                                "bytes, the limit of a descriptor"
                             )
                         sink.write(chunk)
             except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as e:
